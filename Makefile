@@ -1,0 +1,50 @@
+# Masthead: `make demo` serves the demo press; `make test` runs the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MASTHEAD := $(VENV)/bin/masthead
+export MASTHEAD_HOME ?= $(CURDIR)/var
+POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install demo serve test test-sqlite test-postgres lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(MASTHEAD) migrate --noinput
+	$(MASTHEAD) load_demo
+	@echo "Serving the demo press on http://127.0.0.1:8000/"
+	$(MASTHEAD) serve --addr 127.0.0.1:8000
+
+serve: install
+	$(MASTHEAD) serve --addr 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+format: install
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(PY) -m pytest
+
+# Runs when PostgreSQL answers at POSTGRES_URL; says so and skips when it does not.
+test-postgres: install
+	@if $(PY) -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(POSTGRES_URL)" 2>/dev/null; then \
+		DATABASE_URL="$(POSTGRES_URL)" $(PY) -m pytest -m "not e2e"; \
+	else echo "PostgreSQL not reachable at $(POSTGRES_URL): PostgreSQL run skipped"; fi
+
+bench: install
+	$(PY) bench/article_page.py
+
+clean:
+	rm -rf $(VENV) var

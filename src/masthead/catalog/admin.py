@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
+
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Journal)
+class JournalAdmin(admin.ModelAdmin):
+    list_display = ("title", "code", "issn_print", "issn_online", "publisher", "is_open_access")
+    search_fields = ("title", "code", "issn_print", "issn_online")
+    list_filter = ("is_open_access", "publisher")
+    prepopulated_fields = {"code": ("title",)}
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ("journal", "volume", "number", "year", "cover_date")
+    list_filter = ("year",)
+    search_fields = ("journal__title", "volume", "title")
+    raw_id_fields = ("journal",)
+
+
+class ContributorInline(admin.StackedInline):
+    model = Contributor
+    extra = 0
+    fields = (("position", "role"), ("given_names", "surname", "suffix"), "collab",
+              ("orcid", "email"), ("is_corresponding", "equal_contrib"), "affiliations",
+              "bio_html")  # fmt: skip
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+    fields = ("position", "label", "original_text", "doi", "pmid")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "doi", "journal", "issue", "section", "published_online",
+                    "is_open_access", "is_published")  # fmt: skip
+    list_filter = ("is_published", "is_open_access", "source_format", "journal")
+    search_fields = ("title", "doi", "pmid")
+    raw_id_fields = ("journal", "issue")
+    date_hierarchy = "published_online"
+    readonly_fields = ("source_format", "source_sha256", "version", "created_at", "updated_at")
+    inlines = [ContributorInline, ReferenceInline]
+    fieldsets = (
+        (None, {"fields": ("journal", "issue", "doi", "section", "article_type", "title",
+                           "title_html", "subtitle", "language")}),
+        ("Pages and dates", {"fields": (("first_page", "last_page", "elocation_id"), "position",
+                                        ("received", "accepted"),
+                                        ("published_online", "issue_date"))}),
+        ("Access", {"fields": ("is_published", "is_open_access", "is_free_to_read",
+                               "license_url", "license_html", "copyright_statement")}),
+        ("Front and back matter", {"fields": ("abstracts", "keywords", "disclosure_html",
+                                              "notes", "funding", "funding_statement_html")}),
+        ("Full text", {"classes": ("collapse",), "fields": ("body_html", "back_html")}),
+        ("Source", {"classes": ("collapse",),
+                    "fields": ("pmid", "pmcid", "publisher_id", "source_format",
+                               "source_sha256", "version", "created_at", "updated_at")}),
+    )  # fmt: skip

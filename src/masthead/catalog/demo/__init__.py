@@ -1,0 +1,1 @@
+"""The demo press: the seed article's journal, its price list, and real back catalogues."""

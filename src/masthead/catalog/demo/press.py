@@ -1,0 +1,61 @@
+"""Build the demo press. Every step is idempotent: running it again changes nothing."""
+
+from pathlib import Path
+
+from masthead.catalog.models import Journal, Publisher
+from masthead.catalog.services import Importer, ImportSummary
+from masthead.commerce.models import Offer, OfferKind
+from masthead.jats import parse_jats
+
+DEMO_DIR = Path(__file__).resolve().parent
+SEED_ARTICLE = DEMO_DIR / "seed-article.xml"
+DEMO_PREFIX = "10.5555"
+
+# The seed page's price list: (kind, hours of access, USD cents).
+PRICE_LIST = [(OfferKind.ARTICLE, 48, 5300), (OfferKind.ISSUE, 30 * 24, 57700)]
+
+
+def demo_journal() -> Journal:
+    publisher, _ = Publisher.objects.get_or_create(
+        name="Masthead Demo Press",
+        defaults={"address": "1 Example Street, Demo City", "url": "https://example.org/"},
+    )
+    journal, _ = Journal.objects.get_or_create(
+        code="jeea",
+        defaults={
+            "publisher": publisher,
+            "title": "Journal of Eastern European Affairs",
+            "abbreviation": "J East Eur Aff",
+            "issn_print": "5555-0010",
+            "issn_online": "5555-0029",
+            "doi_prefix": DEMO_PREFIX,
+            "description": "A demo journal of politics and security in Eastern Europe.",
+            "default_currency": "USD",
+        },
+    )
+    for kind, hours, cents in PRICE_LIST:
+        Offer.objects.get_or_create(
+            journal=journal, issue=None, article=None, kind=kind, currency="USD",
+            defaults={"amount_minor": cents, "access_hours": hours},
+        )  # fmt: skip
+    return journal
+
+
+def load_seed_article(journal: Journal, summary: ImportSummary) -> None:
+    record = parse_jats(SEED_ARTICLE.read_bytes(), SEED_ARTICLE.name)
+    list(Importer(journal=journal).import_all([record], summary))
+
+
+def load_jats_directory(directory: Path, summary: ImportSummary) -> None:
+    files = sorted(directory.glob("*.xml"))
+    records = (_parse(path) for path in files)
+    list(Importer().import_all(records, summary))
+
+
+def _parse(path: Path):
+    from masthead.jats.model import SourceError
+
+    try:
+        return parse_jats(path.read_bytes(), path.name)
+    except SourceError as error:
+        return error

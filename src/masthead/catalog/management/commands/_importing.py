@@ -1,0 +1,28 @@
+"""What import_jats and import_pubmed share: the progress bar and the closing summary."""
+
+from collections.abc import Iterable
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from masthead.catalog.services import Importer, ImportSummary
+from masthead.jats.model import ArticleRecord, SourceError
+
+
+def run_import(
+    command: BaseCommand,
+    importer: Importer,
+    items: Iterable[ArticleRecord | SourceError],
+    total: int | None,
+    unit: str,
+    quiet: bool = False,
+) -> ImportSummary:
+    summary = ImportSummary()
+    bar = tqdm(total=total, unit=unit, disable=quiet, file=command.stderr._out, leave=False)
+    for _ in importer.import_all(items, summary):
+        bar.update(1)
+    bar.close()
+    command.stdout.write(f"{summary}")
+    for reason in summary.rejections:
+        command.stdout.write(f"rejected: {reason}")
+    return summary

@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from masthead.catalog.demo import pubmed_baseline
+from masthead.catalog.demo.press import (
+    DEMO_PREFIX, demo_journal, load_jats_directory, load_seed_article,
+)  # fmt: skip
+from masthead.catalog.management.commands._importing import run_import
+from masthead.catalog.models import Publisher
+from masthead.catalog.services import Importer, ImportSummary
+from masthead.jats.pubmed import iter_pubmed_file
+
+DEFAULT_SHARED = Path(settings.BASE_DIR).parents[1].parent / "shared"
+
+
+class Command(BaseCommand):
+    help = "Load the demo press: the seed article, eLife full texts and a PubMed back catalogue."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                            help="folder holding data/jats/elife (skipped when absent)")
+        parser.add_argument("--no-pubmed", action="store_true",
+                            help="skip the PubMed back catalogue")
+        parser.add_argument("--pubmed-limit", type=int, default=0,
+                            help="import at most N PubMed records (0: all)")
+        parser.add_argument("--quiet", action="store_true")  # fmt: skip
+
+    def handle(self, *args, shared, no_pubmed, pubmed_limit, quiet, **options):
+        journal = demo_journal()
+        summary = ImportSummary()
+        load_seed_article(journal, summary)
+        self.stdout.write(f"seed article: {summary}")
+
+        elife = shared / "data" / "jats" / "elife"
+        if elife.is_dir():
+            summary = ImportSummary()
+            load_jats_directory(elife, summary)
+            self.stdout.write(f"eLife full texts: {summary}")
+            for reason in summary.rejections:
+                self.stdout.write(f"rejected: {reason}")
+        else:
+            self.stdout.write(f"eLife full texts: skipped ({elife} not found)")
+
+        if no_pubmed:
+            return
+        baseline = pubmed_baseline.fetch(Path(settings.MASTHEAD_HOME) / "cache")
+        self.stdout.write(f"PubMed back catalogue from {baseline.name}:")
+        publisher, _ = Publisher.objects.get_or_create(name="PubMed back catalogue")
+        importer = Importer(publisher=publisher, mint_doi_prefix=DEMO_PREFIX)
+        records = iter_pubmed_file(baseline)
+        if pubmed_limit:
+            records = (r for _, r in zip(range(pubmed_limit), records, strict=False))
+        run_import(self, importer, records, pubmed_limit or None, "record", quiet)

@@ -1,0 +1,225 @@
+"""The content model: publishers, journals, issues, articles, contributors, references.
+
+Value lists that belong to one article and have no identity of their own (abstracts,
+keywords, notes, funding) are JSON on the article, so the article page reads them with
+the article row; contributors and references are rows, because other parts of the
+platform query them (ORCID look-ups, reference matching for cited-by).
+"""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Publisher(models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    address = models.TextField(blank=True, help_text="Postal address, shown on invoices.")
+    url = models.URLField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Journal(models.Model):
+    publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="journals")
+    code = models.SlugField(max_length=64, unique=True, help_text="Used in URLs: /journals/<code>")
+    title = models.CharField(max_length=500)
+    abbreviation = models.CharField(max_length=255, blank=True)
+    issn_print = models.CharField("print ISSN", max_length=9, blank=True, db_index=True)
+    issn_online = models.CharField("online ISSN", max_length=9, blank=True, db_index=True)
+    doi_prefix = models.CharField("DOI prefix", max_length=64, blank=True)
+    description = models.TextField(blank=True)
+    default_currency = models.CharField(max_length=3, default="USD")
+    is_open_access = models.BooleanField(
+        "open-access journal", default=False, help_text="Every article is open access."
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:journal", args=[self.code])
+
+    @property
+    def issn(self) -> str:
+        return self.issn_online or self.issn_print
+
+
+class Issue(models.Model):
+    journal = models.ForeignKey(Journal, on_delete=models.CASCADE, related_name="issues")
+    volume = models.CharField(max_length=32)
+    number = models.CharField(max_length=32, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    cover_date = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True, help_text="Special issue title.")
+    first_page = models.CharField(max_length=16, blank=True)
+    last_page = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-cover_date", "-volume", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journal", "volume", "number"], name="issue_unique_in_journal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.journal.abbreviation or self.journal.title} {self.label}"
+
+    @property
+    def label(self) -> str:
+        text = f"Volume {self.volume}"
+        if self.number:
+            text += f", Issue {self.number}"
+        return text
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reader:toc", args=[self.journal.code, self.volume, self.number or "0"]
+        )
+
+
+class Article(models.Model):
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="articles")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    doi = models.CharField("DOI", max_length=255, unique=True)
+    pmid = models.CharField("PMID", max_length=16, blank=True, db_index=True)
+    pmcid = models.CharField("PMCID", max_length=16, blank=True)
+    publisher_id = models.CharField(max_length=64, blank=True)
+
+    article_type = models.CharField(max_length=64, blank=True, help_text="JATS @article-type")
+    section = models.CharField(max_length=255, blank=True, help_text='Label, e.g. "Forum"')
+    subjects = models.JSONField(default=list, blank=True)
+    title = models.TextField()
+    title_html = models.TextField(blank=True)
+    subtitle = models.TextField(blank=True)
+    language = models.CharField(max_length=16, default="en")
+
+    first_page = models.CharField(max_length=16, blank=True)
+    last_page = models.CharField(max_length=16, blank=True)
+    elocation_id = models.CharField("e-location id", max_length=64, blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in the issue.")
+
+    received = models.DateField(null=True, blank=True)
+    accepted = models.DateField(null=True, blank=True)
+    published_online = models.DateField(null=True, blank=True, db_index=True)
+    issue_date = models.DateField(null=True, blank=True)
+
+    abstracts = models.JSONField(default=list, blank=True)  # [{"type", "title", "html"}]
+    keywords = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)  # [{"label", "html", "id"}]
+    funding = models.JSONField(default=list, blank=True)  # [{"funder_name", "funder_id", ...}]
+    funding_statement_html = models.TextField(blank=True)
+    disclosure_html = models.TextField("disclosure statement", blank=True)
+
+    license_url = models.URLField(max_length=500, blank=True)
+    license_html = models.TextField(blank=True)
+    copyright_statement = models.TextField(blank=True)
+    is_open_access = models.BooleanField(default=False)
+    is_free_to_read = models.BooleanField(
+        default=False, help_text="Free to read without an open licence (e.g. editorials)."
+    )
+    is_published = models.BooleanField(default=True)
+
+    body_html = models.TextField(blank=True)
+    back_html = models.TextField(blank=True)
+    source_format = models.CharField(max_length=16, default="jats")
+    source_xml = models.TextField(blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_online", "position"]
+        indexes = [models.Index(fields=["issue", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:article", args=[self.doi])
+
+    @property
+    def has_full_text(self) -> bool:
+        return bool(self.body_html)
+
+    @property
+    def pages(self) -> str:
+        if self.first_page and self.last_page and self.first_page != self.last_page:
+            return f"{self.first_page}-{self.last_page}"
+        return self.first_page or self.elocation_id
+
+    @property
+    def main_abstract(self) -> dict | None:
+        for abstract in self.abstracts:
+            if not abstract.get("type"):
+                return abstract
+        return self.abstracts[0] if self.abstracts else None
+
+    @property
+    def other_abstracts(self) -> list[dict]:
+        main = self.main_abstract
+        return [a for a in self.abstracts if a is not main]
+
+
+class Contributor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="contributors")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(max_length=32, default="author")
+    given_names = models.CharField(max_length=255, blank=True)
+    surname = models.CharField(max_length=255, blank=True)
+    suffix = models.CharField(max_length=32, blank=True)
+    collab = models.CharField("group name", max_length=500, blank=True)
+    orcid = models.CharField("ORCID", max_length=19, blank=True, db_index=True)
+    email = models.EmailField(blank=True)
+    is_corresponding = models.BooleanField(default=False)
+    equal_contrib = models.BooleanField(default=False)
+    affiliations = models.JSONField(default=list, blank=True)  # [{"text", "institution", ...}]
+    bio_html = models.TextField("note on contributor", blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.collab and not self.surname:
+            return self.collab
+        return " ".join(p for p in (self.given_names, self.surname, self.suffix) if p)
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=64, blank=True)
+    ref_id = models.CharField(max_length=64, blank=True)
+    publication_type = models.CharField(max_length=32, blank=True)
+    authors = models.JSONField(default=list, blank=True)  # [[surname, given_names], ...]
+    collab = models.CharField(max_length=500, blank=True)
+    article_title = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+    year = models.CharField(max_length=16, blank=True)
+    volume = models.CharField(max_length=32, blank=True)
+    issue = models.CharField(max_length=32, blank=True)
+    first_page = models.CharField(max_length=32, blank=True)
+    last_page = models.CharField(max_length=32, blank=True)
+    elocation_id = models.CharField(max_length=64, blank=True)
+    publisher = models.CharField(max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=255, blank=True, db_index=True)
+    pmid = models.CharField("PMID", max_length=16, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    original_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+
+    def __str__(self) -> str:
+        return self.original_text[:80] or self.article_title[:80]

@@ -1,0 +1,46 @@
+"""The parts of article pages that change only when the article does, rendered once.
+
+A fragment is cached under the article's id and version stamp, so an import or an edit
+makes the next request render it afresh; nothing needs to be purged, and any process
+(or host, with Redis) can serve it. What changes per reader (the access box, metrics)
+is never in a fragment.
+"""
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+
+from masthead.catalog.models import Article
+from masthead.reader.meta import head_tags
+
+FRAGMENT_TTL = 24 * 3600
+ARTICLE_PARTS = {"front": "reader/_article_front.html", "references": "reader/_references.html"}
+FULL_TEXT_PARTS = {**ARTICLE_PARTS, "body": "reader/_full_text_body.html"}
+
+
+def article_fragments(article: Article) -> dict[str, str]:
+    """{"head": meta tags, "front": the article's own part of its page}."""
+    return _fragments(article, "abs", ARTICLE_PARTS)
+
+
+def full_text_fragment(article: Article) -> dict[str, str]:
+    """The article page's fragments plus "body", the full text."""
+    return _fragments(article, "full", FULL_TEXT_PARTS)
+
+
+def _fragments(article: Article, kind: str, templates: dict[str, str]) -> dict[str, str]:
+    stamp = f"{article.pk}:{article.version}:{article.updated_at.timestamp():.6f}"
+    key = f"reader:{kind}:{stamp}"
+    parts = cache.get(key)
+    if parts is None:
+        contributors = list(article.contributors.all())
+        references = list(article.references.all())
+        context = {
+            "article": article,
+            "contributors": contributors,
+            "references": references,
+            "bios": [c for c in contributors if c.bio_html],
+        }
+        parts = {name: render_to_string(t, context) for name, t in templates.items()}
+        parts["head"] = head_tags(article, contributors, references)
+        cache.set(key, parts, FRAGMENT_TTL)
+    return parts

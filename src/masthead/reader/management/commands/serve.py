@@ -1,0 +1,33 @@
+"""`masthead serve`: the production server (gunicorn, threaded workers, static by whitenoise)."""
+
+import os
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Masthead with gunicorn (the production server)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to bind")
+        parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument("--access-log", action="store_true", help="log every request")
+
+    def handle(self, *args, addr, workers, threads, no_collectstatic, access_log, **options):
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        argv = [
+            sys.executable, "-m", "gunicorn", "masthead.wsgi:application",
+            "--bind", addr,
+            "--workers", str(workers),
+            "--worker-class", "gthread",
+            "--threads", str(threads),
+            "--forwarded-allow-ips", os.environ.get("MASTHEAD_TRUSTED_PROXIES", "127.0.0.1"),
+        ]  # fmt: skip
+        if access_log:
+            argv += ["--access-logfile", "-"]
+        os.execvp(argv[0], argv)  # noqa: S606 - replace this process with gunicorn

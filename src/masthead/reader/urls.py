@@ -1,0 +1,15 @@
+from django.urls import path
+
+from masthead.reader import views
+
+app_name = "reader"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("journals/<slug:code>", views.journal, name="journal"),
+    path("toc/<slug:code>/<str:volume>/<str:number>", views.toc, name="toc"),
+    path("doi/abs/<path:doi>", views.article, name="article"),
+    path("doi/full/<path:doi>", views.full_text, name="full_text"),
+    path("doi/cite/<path:doi>", views.cite, name="cite"),
+    path("doi/<path:doi>", views.doi_redirect, name="doi"),
+]
