@@ -7,6 +7,7 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 MASTHEAD_HOME = Path(os.environ.get("MASTHEAD_HOME", "var")).resolve()
+MASTHEAD_HOME.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("MASTHEAD_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key-change-me")  # noqa: S105
@@ -112,3 +113,4 @@ LOGGING = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now

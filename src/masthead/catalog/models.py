@@ -9,6 +9,8 @@ platform query them (ORCID look-ups, reference matching for cited-by).
 from django.db import models
 from django.urls import reverse
 
+from masthead.jats.sanitize import sanitize_html, sanitize_inline
+
 
 class Publisher(models.Model):
     name = models.CharField(max_length=255, unique=True)
@@ -145,6 +147,16 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reader:article", args=[self.doi])
 
+    def save(self, *args, **kwargs):
+        # Whoever wrote it (an importer, an editor in the admin), HTML is made safe here.
+        self.title_html = sanitize_inline(self.title_html)
+        for name in ("funding_statement_html", "disclosure_html", "license_html",
+                     "body_html", "back_html"):  # fmt: skip
+            setattr(self, name, sanitize_html(getattr(self, name)))
+        for item in (*self.abstracts, *self.notes):
+            item["html"] = sanitize_html(item.get("html", ""))
+        super().save(*args, **kwargs)
+
     @property
     def has_full_text(self) -> bool:
         return bool(self.body_html)
@@ -188,6 +200,10 @@ class Contributor(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = sanitize_html(self.bio_html)
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

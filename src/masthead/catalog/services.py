@@ -53,9 +53,13 @@ class Importer:
     mint_doi_prefix: str = ""  # give records without a DOI one under this prefix
     _journals: dict[tuple, Journal] = field(default_factory=dict)
     _issues: dict[tuple, Issue] = field(default_factory=dict)
+    _batch_dois: dict[str, str] = field(default_factory=dict)  # DOI -> source, this batch
 
     def import_record(self, record: ArticleRecord) -> tuple[Outcome, Article | None]:
         doi = self._doi_for(record)
+        first = self._batch_dois.setdefault(doi.casefold(), _label(record))
+        if first != _label(record):
+            raise SourceError(_label(record), f"DOI {doi} was already imported from {first}")
         digest = _digest(record)
         with transaction.atomic():
             existing = Article.objects.filter(doi__iexact=doi).first()
@@ -167,7 +171,7 @@ def _unique_code(name: str) -> str:
 
 
 def _label(record: ArticleRecord) -> str:
-    return record.doi or (record.pmid and f"PMID {record.pmid}") or record.title[:60] or "record"
+    return record.source_name or record.doi or (record.pmid and f"PMID {record.pmid}") or record.title[:60] or "record"
 
 
 def _digest(record: ArticleRecord) -> str:

@@ -9,6 +9,8 @@ step maps the name to a served URL). Paragraphs that hold block elements
 
 from __future__ import annotations
 
+from html import escape
+
 from lxml import etree
 
 from .render import InlineRenderer, attribute, id_attribute, text_html
@@ -26,6 +28,7 @@ BLOCKS = frozenset(
     }
 )  # fmt: skip
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "th", "td", "col", "colgroup"})
+TABLE_STRUCTURE = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
 TABLE_ATTRIBUTES = ("colspan", "rowspan", "align", "valign", "scope", "span")
 ORDERED_LISTS = {"order": "", "alpha-lower": "a", "alpha-upper": "A", "roman-lower": "i"}
 ORDERED_LISTS["roman-upper"] = "I"
@@ -94,11 +97,12 @@ class BodyRenderer(InlineRenderer):
         if self.back_matter and is_competing_interest(element):
             return ""
         heading = self.heading(element, default_title)
-        self.level += 1
+        step = 1 if heading else 0  # an untitled wrapper (app-group) adds no heading level
+        self.level += step
         try:
             body = self.flow(element, skip=HEADED)
         finally:
-            self.level -= 1
+            self.level -= step
         if not body:
             return ""
         opening = f"<section{attribute('class', css_class)}{id_attribute(element)}>"
@@ -170,7 +174,7 @@ class BodyRenderer(InlineRenderer):
         return f"<blockquote>{self.flow(element, skip={'attrib'})}{attribution}</blockquote>"
 
     def render_preformat(self, element: etree._Element) -> str:
-        return f"<pre>{text_html(raw_text(element))}</pre>"
+        return f"<pre>{escape(raw_text(element), quote=False)}</pre>"
 
     render_code = render_preformat
 
@@ -243,7 +247,11 @@ class BodyRenderer(InlineRenderer):
 
     def table_part(self, element: etree._Element, name: str) -> str:
         attributes = "".join(attribute(key, attr(element, key)) for key in TABLE_ATTRIBUTES)
-        return f"<{name}{attributes}>{self.contents(element)}</{name}>"
+        if name in TABLE_STRUCTURE:  # only rows and cells inside; drop the indentation
+            inner = "".join(self.render(node) for node in children(element))
+        else:
+            inner = self.contents(element)
+        return f"<{name}{attributes}>{inner}</{name}>"
 
     def render_chem_struct_wrap(self, element: etree._Element) -> str:
         body = "".join(

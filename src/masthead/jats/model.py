@@ -152,3 +152,4 @@ class ArticleRecord:
     back_html: str = ""  # acknowledgements, appendices... rendered from <back>
     references: list[Reference] = field(default_factory=list)
     source_xml: str = ""  # the article's own XML, kept for re-rendering
+    source_name: str = ""  # the file (and record) it came from, for messages

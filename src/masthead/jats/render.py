@@ -49,13 +49,20 @@ LINK_RESOLVERS = {
     "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
     "pmc": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
 }
+_WHITESPACE = re.compile(r"\s+")
 NAME_PARTS = ("prefix", "surname", "given-names", "suffix")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _CLASS_WORD = re.compile(r"[^a-z0-9-]")
 
 
 def text_html(value: str | None) -> str:
-    return escape(value or "", quote=False)
+    """Escaped text, runs of whitespace (XML indentation) collapsed to one space."""
+    return escape(_WHITESPACE.sub(" ", value or ""), quote=False)
+
+
+def _math_text(value: str | None) -> str:
+    """MathML ignores whitespace around tokens, so indentation is dropped."""
+    return text_html(value.strip()) if value else ""
 
 
 def attribute(name: str, value: str) -> str:
@@ -180,13 +187,13 @@ class InlineRenderer:
         name = local_name(element)
         if name in DROPPED or name in SILENT:
             return ""
-        inner = [text_html(element.text)]
+        inner = [_math_text(element.text)]
         for node in element:
             if node.tag is etree.Entity:
                 inner.append(text_html(entity_text(node)))
             elif isinstance(node.tag, str):
                 inner.append(self.math(node))
-            inner.append(text_html(node.tail))
+            inner.append(_math_text(node.tail))
         if name not in MATHML_TAGS:
             return "".join(inner)
         attributes = "".join(

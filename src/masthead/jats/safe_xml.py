@@ -8,6 +8,7 @@ refused outright instead of being expanded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import IO
 
@@ -92,8 +93,10 @@ def refuse_entity_declarations(tree: etree._ElementTree, source: str) -> None:
 
 def syntax_error(source: str, exc: etree.XMLSyntaxError) -> SourceError:
     message = exc.msg or str(exc)
-    # libxml2 repeats the position at the end of some messages ("..., line 3, column 12").
-    return SourceError(source, f"malformed XML: {message}", line=exc.lineno or None)
+    # libxml2 ends the message with the position, which SourceError already shows.
+    message = re.sub(r"(,? line \d+)?, column \d+$", "", message).strip()
+    column = f" (column {exc.position[1]})" if exc.position and exc.position[1] else ""
+    return SourceError(source, f"malformed XML: {message}{column}", line=exc.lineno or None)
 
 
 def local_name(element: etree._Element) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from html.entities import name2codepoint
 
 from lxml import etree
@@ -19,12 +20,9 @@ DROPPED = frozenset(
     {"script", "style", "iframe", "object", "embed", "applet", "noscript", "template"}
 )
 
-_SPACES = re.compile(r"\s+")
-
-
 def squash(value: str | None) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
-    return _SPACES.sub(" ", value or "").strip()
+    return " ".join(value.split()) if value else ""
 
 
 def entity_text(node: etree._Entity) -> str:
@@ -54,13 +52,16 @@ def text(element: etree._Element | None, separator: str = "") -> str:
     return squash(raw_text(element, separator))
 
 
+@lru_cache(maxsize=256)
+def _any_namespace(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{{*}}{name}" for name in names) if names else (etree.Element,)
+
+
 def children(element: etree._Element | None, *names: str) -> Iterator[etree._Element]:
     """Direct child elements with one of ``names`` (any namespace); all elements if none given."""
     if element is None:
-        return
-    for child in element:
-        if isinstance(child.tag, str) and (not names or local_name(child) in names):
-            yield child
+        return iter(())
+    return element.iterchildren(*_any_namespace(names))
 
 
 def child(element: etree._Element | None, *names: str) -> etree._Element | None:
@@ -69,10 +70,8 @@ def child(element: etree._Element | None, *names: str) -> etree._Element | None:
 
 def descendants(element: etree._Element | None, *names: str) -> Iterator[etree._Element]:
     if element is None:
-        return
-    for node in element.iterdescendants():
-        if isinstance(node.tag, str) and local_name(node) in names:
-            yield node
+        return iter(())
+    return element.iterdescendants(*_any_namespace(names))
 
 
 def path(element: etree._Element | None, *steps: str) -> etree._Element | None:

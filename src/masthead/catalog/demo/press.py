@@ -6,6 +6,7 @@ from masthead.catalog.models import Journal, Publisher
 from masthead.catalog.services import Importer, ImportSummary
 from masthead.commerce.models import Offer, OfferKind
 from masthead.jats import parse_jats
+from masthead.jats.files import iter_jats_files
 
 DEMO_DIR = Path(__file__).resolve().parent
 SEED_ARTICLE = DEMO_DIR / "seed-article.xml"
@@ -48,14 +49,4 @@ def load_seed_article(journal: Journal, summary: ImportSummary) -> None:
 
 def load_jats_directory(directory: Path, summary: ImportSummary) -> None:
     files = sorted(directory.glob("*.xml"))
-    records = (_parse(path) for path in files)
-    list(Importer().import_all(records, summary))
-
-
-def _parse(path: Path):
-    from masthead.jats.model import SourceError
-
-    try:
-        return parse_jats(path.read_bytes(), path.name)
-    except SourceError as error:
-        return error
+    list(Importer().import_all(iter_jats_files(files), summary))

@@ -1,4 +1,3 @@
-from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,8 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from masthead.catalog.management.commands._importing import run_import
 from masthead.catalog.models import Journal
 from masthead.catalog.services import Importer
-from masthead.jats import parse_jats
-from masthead.jats.model import ArticleRecord, SourceError
+from masthead.jats.files import iter_jats_files
 
 
 class Command(BaseCommand):
@@ -20,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, journal, quiet, **options):
         importer = Importer(journal=_journal(journal))
-        summary = run_import(self, importer, _records(files), len(files), "file", quiet)
+        summary = run_import(self, importer, iter_jats_files(files), len(files), "file", quiet)
         if summary.rejections and not (summary.counts["imported"] or summary.counts["updated"]
                                        or summary.counts["unchanged"]):  # fmt: skip
             raise CommandError("no article was imported")
@@ -33,16 +31,3 @@ def _journal(code: str | None) -> Journal | None:
         return Journal.objects.get(code=code)
     except Journal.DoesNotExist:
         raise CommandError(f"no journal with code {code!r}") from None
-
-
-def _records(files: list[Path]) -> Iterator[ArticleRecord | SourceError]:
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            yield SourceError(str(path), error.strerror or str(error))
-            continue
-        try:
-            yield parse_jats(data, str(path))
-        except SourceError as error:
-            yield error

@@ -1,0 +1,53 @@
+"""The demo press: the seed article as the seed page shows it; loading twice changes nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from masthead.catalog.models import Article, Contributor, Issue, Journal, Reference
+from masthead.commerce.models import Offer
+from tests.conftest import SHARED
+
+pytestmark = pytest.mark.django_db
+SEED_DOI = "10.5555/jeea.2023.2265001"
+
+
+def load() -> str:
+    out = io.StringIO()
+    call_command("load_demo", "--no-pubmed", "--quiet", "--shared", str(SHARED), stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return [m.objects.count() for m in (Journal, Issue, Article, Contributor, Reference, Offer)]
+
+
+def test_load_demo_is_idempotent():
+    first = load()
+    assert "seed article: 1 imported" in first and "eLife full texts: " in first
+    counts = snapshot()
+    second = load()
+    assert "seed article: 0 imported, 0 updated, 1 unchanged" in second
+    assert snapshot() == counts
+
+
+def test_seed_article_is_the_seed_page(client):
+    load()
+    article = Article.objects.get(doi=SEED_DOI)
+    assert article.section == "Forum" and (article.first_page, article.last_page) == ("703", "717")
+    assert str(article.published_online) == "2023-10-05" and not article.is_open_access
+    html = client.get(f"/doi/abs/{SEED_DOI}").content.decode()
+    for text in (
+        "Forum", "From strategic partner to co-aggressor: Russia’s attempts to lure Belarus",
+        "Pages 703-717", "Published online: 05 Oct 2023", "Although Belarus is one of Russia",
+        "Disclosure statement", "No potential conflict of interest was reported by the author(s).",
+        "In his speech to the National Assembly on January 28, 2022",
+        "In a speech three days after the outbreak of war", "EEA Grants 2014-2021",
+        "contract no. 35/2021", "Notes on contributors", "Robert Gabriel Țicălău",
+        "Research Assistant at the Romanian Center for Russian Studies",
+        "48 hours access to article PDF &amp; online version", "USD 53.00",
+        "30 days online access to complete issue", "USD 577.00",
+    ):  # fmt: skip
+        assert text in html, text
+    assert html.count("Disclosure statement") == 1  # not repeated among the notes
