@@ -113,4 +113,3 @@ LOGGING = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now

@@ -1,11 +1,16 @@
 from django.contrib import admin
+from django.db import models
 
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
+
+
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
     search_fields = ("name",)
+    formfield_overrides = URL_FIELDS
 
 
 @admin.register(Journal)
@@ -34,6 +39,7 @@ class ContributorInline(admin.StackedInline):
 
 class ReferenceInline(admin.TabularInline):
     model = Reference
+    formfield_overrides = URL_FIELDS
     extra = 0
     fields = ("position", "label", "original_text", "doi", "pmid")
 
@@ -48,6 +54,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_online"
     readonly_fields = ("source_format", "source_sha256", "version", "created_at", "updated_at")
     inlines = [ContributorInline, ReferenceInline]
+    formfield_overrides = URL_FIELDS
     fieldsets = (
         (None, {"fields": ("journal", "issue", "doi", "section", "article_type", "title",
                            "title_html", "subtitle", "language")}),

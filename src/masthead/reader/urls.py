@@ -6,6 +6,7 @@ app_name = "reader"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("journals/", views.journal_list, name="journals"),
     path("journals/<slug:code>", views.journal, name="journal"),
     path("toc/<slug:code>/<str:volume>/<str:number>", views.toc, name="toc"),
     path("doi/abs/<path:doi>", views.article, name="article"),

@@ -1,6 +1,7 @@
 """Public pages. Views only look things up, ask the access decision and render."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,12 @@ def home(request):
         "-article_count", "title"
     )[:60]
     return render(request, "reader/home.html", {"journals": journals})
+
+
+def journal_list(request):
+    journals = Journal.objects.annotate(article_count=Count("articles")).order_by("title")
+    page = Paginator(journals, 100).get_page(request.GET.get("page"))
+    return render(request, "reader/journal_list.html", {"page": page})
 
 
 def journal(request, code):
