@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -74,6 +75,7 @@ class Result:
     socket_errors: int
     server_cpu_ms_per_req: float | None = None
     loadgen: str = "wrk"
+    skewed: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -98,10 +100,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """User + system CPU seconds of the live processes in a process group (Linux /proc)."""
+def group_cpu_seconds(pgid: int) -> dict[int, float]:
+    """{pid: user + system CPU seconds} of the live processes in a process group (Linux)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -111,8 +113,16 @@ def group_cpu_seconds(pgid: int) -> float:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
         if int(fields[2]) == pgid:  # field 5 (pgrp), counted after "state"
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return found
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat; idle and iowait excluded)."""
+    with contextlib.suppress(OSError):
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+    return 0.0
 
 
 class Server:
@@ -145,7 +155,8 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"server did not answer within {timeout:.0f} s:\n{self.tail()}")
 
-    def cpu_seconds(self) -> float:
+    def cpu_seconds(self) -> dict[int, float]:
+        """CPU seconds so far of the master (its pid) and of each worker."""
         return group_cpu_seconds(self.proc.pid)
 
     def tail(self, lines: int = 30) -> str:
@@ -209,18 +220,25 @@ def check_static(port: int, path: str) -> int:
 # --------------------------------------------------------------------------- load
 
 
-def run_wrk(port, path, duration, connections, threads, lua: Path) -> dict:
+def run_wrk(port, path, duration, connections, threads, lua: Path, close: bool) -> dict:
     url = f"http://{HOST}:{port}{path}"
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s"]
+    if close:
+        argv += ["-H", "Connection: close"]
     argv += ["--latency", "-s", str(lua), url]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     found = re.search(r"^WRKJSON (\{.*\})$", out.stdout, re.M)
     if out.returncode != 0 or not found:
         raise RuntimeError(f"wrk failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-    return json.loads(found.group(1))
+    raw = json.loads(found.group(1))
+    used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    raw["loadgen_cpu_s"] = used
+    return raw
 
 
-def run_python_load(port, path, duration, connections) -> dict:
+def run_python_load(port, path, duration, connections, close: bool) -> dict:
     """Fallback load generator: `connections` threads, keep-alive, bounded by `duration`.
 
     Python's own CPU use competes with the server on a small machine, so its figures are
@@ -232,10 +250,11 @@ def run_python_load(port, path, duration, connections) -> dict:
 
     def client(i: int) -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=5)
+        headers = {"Connection": "close"} if close else {}
         while time.monotonic() < deadline:
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
                 body = resp.read()
             except (OSError, http.client.HTTPException):
@@ -244,18 +263,22 @@ def run_python_load(port, path, duration, connections) -> dict:
                 conn = http.client.HTTPConnection(HOST, port, timeout=5)
                 continue
             latencies[i].append(time.perf_counter() - start)
+            if close:
+                conn.close()
             counts[i][0] += len(body)
             if not 200 <= resp.status < 400:
                 counts[i][1] += 1
         conn.close()
 
-    started = time.monotonic()
+    started, rusage = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF)
     workers = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(connections)]
     for t in workers:
         t.start()
     for t in workers:
         t.join(timeout=duration + 10)
     elapsed = time.monotonic() - started
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    used = now.ru_utime + now.ru_stime - rusage.ru_utime - rusage.ru_stime
     flat = sorted(x for per in latencies for x in per)
 
     def pct(p: float) -> int:
@@ -275,21 +298,43 @@ def run_python_load(port, path, duration, connections) -> dict:
         "read": sum(c[2] for c in counts),
         "write": 0,
         "timeout": 0,
+        "loadgen_cpu_s": used,
     }
 
 
 def load(server: Server, path: str, args, lua: Path | None, duration: float) -> dict:
     if lua is not None:
-        return run_wrk(server.port, path, duration, args.connections, args.wrk_threads, lua)
-    return run_python_load(server.port, path, duration, args.connections)
+        return run_wrk(
+            server.port, path, duration, args.connections, args.wrk_threads, lua,
+            args.new_connections,
+        )  # fmt: skip
+    return run_python_load(server.port, path, duration, args.connections, args.new_connections)
 
 
 def measure(server, backend, target, path, args, lua) -> Result:
-    cpu_before = server.cpu_seconds()
-    raw = load(server, path, args, lua, args.duration)
-    cpu = server.cpu_seconds() - cpu_before
+    """Load `path` for args.duration; retry (at most 4 times) if the load missed a worker.
+
+    wrk opens its keep-alive connections all at once and gunicorn's gthread workers race to
+    accept them, so now and then one worker gets every connection and the others idle: the
+    figure then measures one core, not the server. Such a run is detected from the workers'
+    CPU time and repeated; the table marks a result that stayed skewed.
+    """
+    for attempt in range(1, 6):
+        before, machine_before = server.cpu_seconds(), machine_busy_seconds()
+        raw = load(server, path, args, lua, args.duration)
+        after, machine = server.cpu_seconds(), machine_busy_seconds() - machine_before
+        deltas = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+        workers = sorted((d for pid, d in deltas.items() if pid != server.proc.pid), reverse=True)
+        busy = sum(1 for d in workers if workers and d >= 0.2 * workers[0])
+        wanted = min(len(workers), args.connections, os.cpu_count() or 1)
+        if busy >= wanted or args.new_connections:
+            break
+        print(f"    ({target} run {attempt}: {busy} of {len(workers)} workers had connections)")
+        time.sleep(0.5 + attempt * 0.37 % 1)  # idle workers wake on their own 1 s timers
     seconds = raw["duration_us"] / 1e6
     n = raw["requests"]
+    cpu = sum(deltas.values())
+    total = sum(workers) or 1
     return Result(
         backend=backend, target=target, path=path, requests=n, seconds=round(seconds, 3),
         rps=round(n / seconds, 1) if seconds else 0.0,
@@ -299,7 +344,19 @@ def measure(server, backend, target, path, args, lua) -> Result:
         socket_errors=raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
         server_cpu_ms_per_req=round(cpu * 1000 / n, 3) if n else None,
         loadgen="wrk" if lua is not None else "python",
-        extra={"bytes_per_response": round(raw["bytes"] / n) if n else 0},
+        skewed=busy < wanted and not args.new_connections,
+        extra={
+            "bytes_per_response": round(raw["bytes"] / n) if n else 0,
+            "worker_cpu_share": [round(d / total, 2) for d in workers],
+            "server_cpu_cores": round(cpu / seconds, 2) if seconds else 0,
+            "loadgen_cpu_cores": round(raw.get("loadgen_cpu_s", 0) / seconds, 2) if seconds else 0,
+            # Everything else on the machine (other people's jobs): figures are only
+            # comparable when this is near 0.
+            "other_cpu_cores": round(
+                max(0.0, machine - cpu - raw.get("loadgen_cpu_s", 0)) / seconds, 2
+            ) if seconds else 0,
+            "attempts": attempt,
+        },
     )  # fmt: skip
 
 
@@ -397,7 +454,10 @@ def run_config(cfg: Config, args, lua: Path | None, home_root: Path) -> list[Res
             print(
                 f"  {cfg.name:<17} {target:<8} {result.rps:>9.1f} req/s  "
                 f"p50 {result.p50_ms:.2f} ms  p99 {result.p99_ms:.2f} ms  "
-                f"errors {result.errors}",
+                f"errors {result.errors}  server cores {result.extra['server_cpu_cores']}"
+                f" split {result.extra['worker_cpu_share']}"
+                f" wrk cores {result.extra['loadgen_cpu_cores']}"
+                f" other {result.extra['other_cpu_cores']}",
                 flush=True,
             )
             if server.proc.poll() is not None:
@@ -421,16 +481,20 @@ def run_config(cfg: Config, args, lua: Path | None, home_root: Path) -> list[Res
 
 
 def table(results: list[Result]) -> str:
-    head = ("backend", "target", "req/s", "p50 ms", "p99 ms", "errors", "cpu ms/req", "x ceil")
+    head = ("backend", "target", "req/s", "p50 ms", "p99 ms", "errors", "cpu ms/req", "cores",
+            "other", "x ceiling")  # fmt: skip
     rows = []
     ceilings = {r.backend: r.rps for r in results if r.target == "static"}
     for r in results:
         ratio = r.rps / ceilings[r.backend] if ceilings.get(r.backend) else 0
+        cpu = f"{r.server_cpu_ms_per_req:.2f}" if r.server_cpu_ms_per_req else ""
         rows.append(
             (
-                r.backend, r.target, f"{r.rps:.0f}", f"{r.p50_ms:.2f}", f"{r.p99_ms:.2f}",
-                str(r.errors), f"{r.server_cpu_ms_per_req:.2f}" if r.server_cpu_ms_per_req else "",
-                f"{ratio:.2f}" if r.target != "static" else "1.00",
+                r.backend, r.target, f"{r.rps:.0f}" + ("*" if r.skewed else ""),
+                f"{r.p50_ms:.2f}", f"{r.p99_ms:.2f}", str(r.errors), cpu,
+                f"{r.extra.get('server_cpu_cores', 0):.2f}",
+                f"{r.extra.get('other_cpu_cores', 0):.2f}",
+                f"{ratio:.3f}" if r.target != "static" else "1",
             )
         )  # fmt: skip
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
@@ -438,8 +502,7 @@ def table(results: list[Result]) -> str:
     lines.append("-+-".join("-" * w for w in widths))
     for row in rows:
         pairs = enumerate(zip(row, widths, strict=True))
-        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in pairs]
-        lines.append(" | ".join(cells))
+        lines.append(" | ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in pairs))
     return "\n".join(lines)
 
 
@@ -469,6 +532,9 @@ def parse_args(argv=None):
     p.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", REDIS_DEFAULT))
     p.add_argument("--full-text", action="store_true",
                    help="give the article a ~80 kB body and ~170 kB JATS source")  # fmt: skip
+    p.add_argument("--new-connections", action="store_true",
+                   help="a new connection per request (Connection: close), as behind a proxy "
+                   "without upstream keep-alive")  # fmt: skip
     p.add_argument("--loadgen", choices=["wrk", "python"], default="wrk")
     p.add_argument("--json", action="store_true", help="also write bench/results/*.json")
     args = p.parse_args(argv)
@@ -540,9 +606,19 @@ def main(argv=None) -> int:
         print()
         print(table(results))
         print(
-            "\nx ceil = article req/s / static req/s on the same server; "
-            "cpu ms/req = server CPU (all workers) per request; wrk shares the 2 cores."
+            "\nx ceiling = article req/s / static req/s on the same server. cpu ms/req = CPU "
+            "time of all server processes per request; cores = their CPU seconds per second "
+            "(wrk runs on the same cores); other = cores used meanwhile by other programs. "
+            "* = the load stayed on fewer workers than cores."
         )
+        busy = [r for r in results if r.extra.get("other_cpu_cores", 0) > 0.2]
+        if busy:
+            print(
+                f"NOTE: other programs used up to "
+                f"{max(r.extra['other_cpu_cores'] for r in busy):.2f} cores during "
+                f"{len(busy)} measurement(s): req/s and latency are low there; cpu ms/req "
+                "holds better. Rerun on a quiet machine to compare commits."
+            )
         if args.json and results:
             out_dir = BENCH / "results"
             out_dir.mkdir(exist_ok=True)

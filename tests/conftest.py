@@ -15,9 +15,11 @@ ELIFE = SHARED / "data" / "jats" / "elife"
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                    "LOCATION": f"test-{id(settings)}"}
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{id(settings)}",
+        }
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -31,13 +33,20 @@ def _fresh_cache(settings):
 def journal(db) -> Journal:
     publisher = Publisher.objects.create(name="Test Press")
     journal = Journal.objects.create(
-        publisher=publisher, code="tj", title="Test Journal", abbreviation="Test J",
-        issn_print="5555-0010", issn_online="5555-0029", doi_prefix="10.5555",
-    )  # fmt: skip
-    Offer.objects.create(journal=journal, kind=OfferKind.ARTICLE, currency="USD",
-                         amount_minor=5300, access_hours=48)
-    Offer.objects.create(journal=journal, kind=OfferKind.ISSUE, currency="USD",
-                         amount_minor=57700, access_hours=720)  # fmt: skip
+        publisher=publisher,
+        code="tj",
+        title="Test Journal",
+        abbreviation="Test J",
+        issn_print="5555-0010",
+        issn_online="5555-0029",
+        doi_prefix="10.5555",
+    )
+    Offer.objects.create(
+        journal=journal, kind=OfferKind.ARTICLE, currency="USD", amount_minor=5300, access_hours=48
+    )
+    Offer.objects.create(
+        journal=journal, kind=OfferKind.ISSUE, currency="USD", amount_minor=57700, access_hours=720
+    )
     return journal
 
 
@@ -53,31 +62,48 @@ def make_article(journal, issue):
     def make(authors: int = 1, references: int = 0, **fields) -> Article:
         n = next(counter)
         values = {
-            "journal": journal, "issue": issue, "doi": f"10.5555/test.{n}",
-            "title": f"Test article {n}", "section": "Research Article",
-            "first_page": "703", "last_page": "717",
+            "journal": journal,
+            "issue": issue,
+            "doi": f"10.5555/test.{n}",
+            "title": f"Test article {n}",
+            "section": "Research Article",
+            "first_page": "703",
+            "last_page": "717",
             "published_online": datetime.date(2023, 10, 5),
             "abstracts": [{"type": "", "title": "Abstract", "html": "<p>An abstract.</p>"}],
             "notes": [{"label": "1", "html": "<p>A note.</p>", "id": "n1"}],
             "funding": [{"funder_name": "A Funder", "funder_id": "", "award_ids": ["X-1"]}],
             "disclosure_html": "<p>No potential conflict of interest was reported.</p>",
-        }  # fmt: skip
+        }
         values.update(fields)
         article = Article.objects.create(**values)
         Contributor.objects.bulk_create(
-            Contributor(article=article, position=i, given_names=f"Given{i}",
-                        surname=f"Surname{i}", orcid="0000-0002-1825-0097" if i == 0 else "",
-                        affiliations=[{"text": f"University {i}"}],
-                        bio_html=f"<p>Bio of author {i}.</p>")
+            Contributor(
+                article=article,
+                position=i,
+                given_names=f"Given{i}",
+                surname=f"Surname{i}",
+                orcid="0000-0002-1825-0097" if i == 0 else "",
+                affiliations=[{"text": f"University {i}"}],
+                bio_html=f"<p>Bio of author {i}.</p>",
+            )
             for i in range(authors)
-        )  # fmt: skip
+        )
         Reference.objects.bulk_create(
-            Reference(article=article, position=i, authors=[["Smith", "J"]],
-                      article_title=f"Cited work {i}", source="Cited Journal", year="2001",
-                      volume="3", first_page=str(i + 1), doi=f"10.5555/cited.{i}",
-                      original_text=f"Smith J. Cited work {i}. Cited Journal. 2001;3:{i + 1}.")
+            Reference(
+                article=article,
+                position=i,
+                authors=[["Smith", "J"]],
+                article_title=f"Cited work {i}",
+                source="Cited Journal",
+                year="2001",
+                volume="3",
+                first_page=str(i + 1),
+                doi=f"10.5555/cited.{i}",
+                original_text=f"Smith J. Cited work {i}. Cited Journal. 2001;3:{i + 1}.",
+            )
             for i in range(references)
-        )  # fmt: skip
+        )
         return article
 
     return make

@@ -12,13 +12,16 @@ ANONYMOUS = Reader(ip="192.0.2.1")
     [
         (Item(is_published=False, is_open_access=True), Action.FULL_TEXT, Reason.NOT_PUBLISHED),
         (Item(is_published=True, is_open_access=True), Action.PDF, Reason.OPEN),
-        (Item(is_published=True, is_open_access=False, is_free_to_read=True), Action.FULL_TEXT,
-         Reason.FREE_TO_READ),
+        (
+            Item(is_published=True, is_open_access=False, is_free_to_read=True),
+            Action.FULL_TEXT,
+            Reason.FREE_TO_READ,
+        ),
         (Item(is_published=True, is_open_access=False), Action.ABSTRACT, Reason.FREE_TO_READ),
         (Item(is_published=True, is_open_access=False), Action.FULL_TEXT, Reason.NO_LICENSE),
         (Item(is_published=True, is_open_access=False), Action.PDF, Reason.NO_LICENSE),
     ],
-)  # fmt: skip
+)
 def test_reasons(item, action, reason):
     decision = decide(ANONYMOUS, item, action)
     assert decision.reason == reason

@@ -9,9 +9,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/catalog/journal/", "/admin/catalog/issue/", "/admin/catalog/article/",
-     "/admin/catalog/publisher/", "/admin/commerce/offer/", "/admin/catalog/article/add/"],
-)  # fmt: skip
+    [
+        "/admin/catalog/journal/",
+        "/admin/catalog/issue/",
+        "/admin/catalog/article/",
+        "/admin/catalog/publisher/",
+        "/admin/commerce/offer/",
+        "/admin/catalog/article/add/",
+    ],
+)
 def test_admin_pages_open(admin_client, make_article, path):
     make_article(authors=3, references=2)
     assert admin_client.get(path).status_code == 200

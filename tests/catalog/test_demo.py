@@ -39,15 +39,24 @@ def test_seed_article_is_the_seed_page(client):
     assert str(article.published_online) == "2023-10-05" and not article.is_open_access
     html = client.get(f"/doi/abs/{SEED_DOI}").content.decode()
     for text in (
-        "Forum", "From strategic partner to co-aggressor: Russia’s attempts to lure Belarus",
-        "Pages 703-717", "Published online: 05 Oct 2023", "Although Belarus is one of Russia",
-        "Disclosure statement", "No potential conflict of interest was reported by the author(s).",
+        "Forum",
+        "From strategic partner to co-aggressor: Russia’s attempts to lure Belarus",
+        "Pages 703-717",
+        "Published online: 05 Oct 2023",
+        "Although Belarus is one of Russia",
+        "Disclosure statement",
+        "No potential conflict of interest was reported by the author(s).",
         "In his speech to the National Assembly on January 28, 2022",
-        "In a speech three days after the outbreak of war", "EEA Grants 2014-2021",
-        "contract no. 35/2021", "Notes on contributors", "Robert Gabriel Țicălău",
+        "In a speech three days after the outbreak of war",
+        "EEA Grants 2014-2021",
+        "contract no. 35/2021",
+        "Notes on contributors",
+        "Robert Gabriel Țicălău",
         "Research Assistant at the Romanian Center for Russian Studies",
-        "48 hours access to article PDF &amp; online version", "USD 53.00",
-        "30 days online access to complete issue", "USD 577.00",
-    ):  # fmt: skip
+        "48 hours access to article PDF &amp; online version",
+        "USD 53.00",
+        "30 days online access to complete issue",
+        "USD 577.00",
+    ):
         assert text in html, text
     assert html.count("Disclosure statement") == 1  # not repeated among the notes

@@ -30,8 +30,12 @@ def outline(client, url) -> Outline:
 
 @pytest.mark.parametrize("kind", ["abs", "full", "cite"])
 def test_article_pages_have_an_outline(client, make_article, kind):
-    article = make_article(authors=3, references=3, is_open_access=True,
-                           body_html="<section><h2>Intro</h2><p>x</p></section>")  # fmt: skip
+    article = make_article(
+        authors=3,
+        references=3,
+        is_open_access=True,
+        body_html="<section><h2>Intro</h2><p>x</p></section>",
+    )
     page = outline(client, f"/doi/{kind}/{article.doi}")
     assert page.headings.count(1) == 1 and page.headings[0] == 1
     assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))

@@ -3,7 +3,6 @@ from django.db import models
 
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
 
-
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -32,9 +31,15 @@ class IssueAdmin(admin.ModelAdmin):
 class ContributorInline(admin.StackedInline):
     model = Contributor
     extra = 0
-    fields = (("position", "role"), ("given_names", "surname", "suffix"), "collab",
-              ("orcid", "email"), ("is_corresponding", "equal_contrib"), "affiliations",
-              "bio_html")  # fmt: skip
+    fields = (
+        ("position", "role"),
+        ("given_names", "surname", "suffix"),
+        "collab",
+        ("orcid", "email"),
+        ("is_corresponding", "equal_contrib"),
+        "affiliations",
+        "bio_html",
+    )
 
 
 class ReferenceInline(admin.TabularInline):
@@ -46,8 +51,16 @@ class ReferenceInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "doi", "journal", "issue", "section", "published_online",
-                    "is_open_access", "is_published")  # fmt: skip
+    list_display = (
+        "title",
+        "doi",
+        "journal",
+        "issue",
+        "section",
+        "published_online",
+        "is_open_access",
+        "is_published",
+    )
     list_filter = ("is_published", "is_open_access", "source_format", "journal")
     search_fields = ("title", "doi", "pmid")
     raw_id_fields = ("journal", "issue")
@@ -56,17 +69,74 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [ContributorInline, ReferenceInline]
     formfield_overrides = URL_FIELDS
     fieldsets = (
-        (None, {"fields": ("journal", "issue", "doi", "section", "article_type", "title",
-                           "title_html", "subtitle", "language")}),
-        ("Pages and dates", {"fields": (("first_page", "last_page", "elocation_id"), "position",
-                                        ("received", "accepted"),
-                                        ("published_online", "issue_date"))}),
-        ("Access", {"fields": ("is_published", "is_open_access", "is_free_to_read",
-                               "license_url", "license_html", "copyright_statement")}),
-        ("Front and back matter", {"fields": ("abstracts", "keywords", "disclosure_html",
-                                              "notes", "funding", "funding_statement_html")}),
+        (
+            None,
+            {
+                "fields": (
+                    "journal",
+                    "issue",
+                    "doi",
+                    "section",
+                    "article_type",
+                    "title",
+                    "title_html",
+                    "subtitle",
+                    "language",
+                )
+            },
+        ),
+        (
+            "Pages and dates",
+            {
+                "fields": (
+                    ("first_page", "last_page", "elocation_id"),
+                    "position",
+                    ("received", "accepted"),
+                    ("published_online", "issue_date"),
+                )
+            },
+        ),
+        (
+            "Access",
+            {
+                "fields": (
+                    "is_published",
+                    "is_open_access",
+                    "is_free_to_read",
+                    "license_url",
+                    "license_html",
+                    "copyright_statement",
+                )
+            },
+        ),
+        (
+            "Front and back matter",
+            {
+                "fields": (
+                    "abstracts",
+                    "keywords",
+                    "disclosure_html",
+                    "notes",
+                    "funding",
+                    "funding_statement_html",
+                )
+            },
+        ),
         ("Full text", {"classes": ("collapse",), "fields": ("body_html", "back_html")}),
-        ("Source", {"classes": ("collapse",),
-                    "fields": ("pmid", "pmcid", "publisher_id", "source_format",
-                               "source_sha256", "version", "created_at", "updated_at")}),
-    )  # fmt: skip
+        (
+            "Source",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "pmid",
+                    "pmcid",
+                    "publisher_id",
+                    "source_format",
+                    "source_sha256",
+                    "version",
+                    "created_at",
+                    "updated_at",
+                ),
+            },
+        ),
+    )

@@ -70,17 +70,15 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return f"{self.journal.abbreviation or self.journal.title} {self.label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("reader:toc", args=[self.journal.code, self.volume, self.number or "0"])
+
     @property
     def label(self) -> str:
         text = f"Volume {self.volume}"
         if self.number:
             text += f", Issue {self.number}"
         return text
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "reader:toc", args=[self.journal.code, self.volume, self.number or "0"]
-        )
 
 
 class Article(models.Model):
@@ -144,18 +142,23 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("reader:article", args=[self.doi])
-
     def save(self, *args, **kwargs):
         # Whoever wrote it (an importer, an editor in the admin), HTML is made safe here.
         self.title_html = sanitize_inline(self.title_html)
-        for name in ("funding_statement_html", "disclosure_html", "license_html",
-                     "body_html", "back_html"):  # fmt: skip
+        for name in (
+            "funding_statement_html",
+            "disclosure_html",
+            "license_html",
+            "body_html",
+            "back_html",
+        ):
             setattr(self, name, sanitize_html(getattr(self, name)))
         for item in (*self.abstracts, *self.notes):
             item["html"] = sanitize_html(item.get("html", ""))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:article", args=[self.doi])
 
     @property
     def has_full_text(self) -> bool:

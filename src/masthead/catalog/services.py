@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -79,22 +79,29 @@ class Importer:
         return (Outcome.UPDATED if existing else Outcome.IMPORTED), article
 
     def import_all(
-        self, items: Iterable[ArticleRecord | SourceError], summary: ImportSummary
-    ) -> Iterator[Outcome]:
+        self,
+        items: Iterable[ArticleRecord | SourceError],
+        summary: ImportSummary,
+        progress: Callable[[Outcome], object] | None = None,
+    ) -> ImportSummary:
         """Import each item, recording the outcome; a rejected one never stops the rest."""
         for item in items:
-            if isinstance(item, SourceError):
-                summary.add(Outcome.REJECTED, str(item))
-                yield Outcome.REJECTED
-                continue
-            try:
-                outcome, _ = self.import_record(item)
-            except SourceError as error:
-                summary.add(Outcome.REJECTED, str(error))
-                yield Outcome.REJECTED
-                continue
-            summary.add(outcome)
-            yield outcome
+            outcome = self._outcome(item, summary)
+            if progress is not None:
+                progress(outcome)
+        return summary
+
+    def _outcome(self, item: ArticleRecord | SourceError, summary: ImportSummary) -> Outcome:
+        if isinstance(item, SourceError):
+            summary.add(Outcome.REJECTED, str(item))
+            return Outcome.REJECTED
+        try:
+            outcome, _ = self.import_record(item)
+        except SourceError as error:
+            summary.add(Outcome.REJECTED, str(error))
+            return Outcome.REJECTED
+        summary.add(outcome)
+        return outcome
 
     def _doi_for(self, record: ArticleRecord) -> str:
         doi = record.doi.strip()
@@ -103,7 +110,7 @@ class Importer:
             if local:
                 doi = f"{self.mint_doi_prefix}/{local}"
         if not doi:
-            raise SourceError(_label(record), "no DOI (article-id pub-id-type=\"doi\")")
+            raise SourceError(_label(record), 'no DOI (article-id pub-id-type="doi")')
         if not DOI_PATTERN.match(doi):
             raise SourceError(_label(record), f"not a DOI: {doi[:80]!r}")
         return doi
@@ -171,7 +178,13 @@ def _unique_code(name: str) -> str:
 
 
 def _label(record: ArticleRecord) -> str:
-    return record.source_name or record.doi or (record.pmid and f"PMID {record.pmid}") or record.title[:60] or "record"
+    return (
+        record.source_name
+        or record.doi
+        or (record.pmid and f"PMID {record.pmid}")
+        or record.title[:60]
+        or "record"
+    )
 
 
 def _digest(record: ArticleRecord) -> str:
@@ -187,18 +200,41 @@ def _fill_article(
     article.journal = journal
     article.issue = issue
     for name in (
-        "pmid", "pmcid", "publisher_id", "article_type", "section", "subjects", "title",
-        "title_html", "subtitle", "language", "first_page", "last_page", "elocation_id",
-        "received", "accepted", "published_online", "issue_date", "keywords",
-        "funding_statement_html", "disclosure_html", "license_url", "license_html",
-        "copyright_statement", "is_open_access", "body_html", "back_html", "source_format",
+        "pmid",
+        "pmcid",
+        "publisher_id",
+        "article_type",
+        "section",
+        "subjects",
+        "title",
+        "title_html",
+        "subtitle",
+        "language",
+        "first_page",
+        "last_page",
+        "elocation_id",
+        "received",
+        "accepted",
+        "published_online",
+        "issue_date",
+        "keywords",
+        "funding_statement_html",
+        "disclosure_html",
+        "license_url",
+        "license_html",
+        "copyright_statement",
+        "is_open_access",
+        "body_html",
+        "back_html",
+        "source_format",
         "source_xml",
-    ):  # fmt: skip
+    ):
         setattr(article, name, getattr(r, name))
     article.section = r.section[:255]
     article.article_type = r.article_type[:64]
-    article.abstracts = [{"type": a.abstract_type, "title": a.title, "html": a.html}
-                         for a in r.abstracts]  # fmt: skip
+    article.abstracts = [
+        {"type": a.abstract_type, "title": a.title, "html": a.html} for a in r.abstracts
+    ]
     article.notes = [{"label": n.label, "html": n.html, "id": n.note_id} for n in r.notes]
     article.funding = [asdict(f) for f in r.funding]
     article.source_sha256 = digest

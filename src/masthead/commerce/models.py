@@ -19,11 +19,19 @@ class Offer(models.Model):
     kind = models.CharField(max_length=16, choices=OfferKind.choices)
     journal = models.ForeignKey(Journal, on_delete=models.CASCADE, related_name="offers")
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, null=True, blank=True, related_name="offers",
+        Issue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="offers",
         help_text="Set to override the journal's price for one issue.",
     )
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="offers",
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="offers",
         help_text="Set to override the journal's price for one article.",
     )
     currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code")

@@ -60,11 +60,16 @@ def parse_affiliation(element: etree._Element) -> Affiliation:
     for index, node in enumerate(element):
         name = local_name(node)
         leading_marker = name == "sup" and index == 0 and not (element.text or "").strip()
-        if name and name not in AFF_NOISE and not leading_marker:
+        if name == "institution-wrap":
+            for institution in children(node, "institution"):
+                add(raw_text(institution))
+        elif name and name not in AFF_NOISE and not leading_marker:
             add(raw_text(node, skip=DROPPED | AFF_NOISE))
         add(node.tail or "")
     institutions = list(descendants(element, "institution"))
-    named = [i for i in institutions if attr(i, "content-type").lower() not in ("dept", "department")]
+    named = [
+        i for i in institutions if attr(i, "content-type").lower() not in ("dept", "department")
+    ]
     institution = text((named or institutions)[0]) if institutions else ""
     ror = ""
     for identifier in descendants(element, "institution-id"):
@@ -172,4 +177,3 @@ def _inside_collab(element: etree._Element, contrib: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
-

@@ -12,23 +12,21 @@ from .render import InlineRenderer
 from .sanitize import sanitize_html
 from .xmltext import DROPPED, attr, child, child_text, children, descendants, href, raw_text, squash
 
-FUNDER_ID_TYPES = frozenset({"fundref", "doi", "funder-id", "crossref-funder-id", "open-funder-registry"})
+FUNDER_ID_TYPES = frozenset(
+    {"fundref", "doi", "funder-id", "crossref-funder-id", "open-funder-registry"}
+)
 _FUNDER_DOI = re.compile(r"10\.13039/([0-9A-Za-z]+)")
 
 
 def _footnotes(meta: etree._Element | None, back: etree._Element | None) -> list[etree._Element]:
     found = list(children(child(meta, "author-notes"), "fn"))
     if back is not None:
-        found.extend(
-            fn for group in descendants(back, "fn-group") for fn in children(group, "fn")
-        )
+        found.extend(fn for group in descendants(back, "fn-group") for fn in children(group, "fn"))
         found.extend(children(back, "fn"))
     return found
 
 
-def parse_notes(
-    meta: etree._Element | None, back: etree._Element | None
-) -> tuple[list[Note], str]:
+def parse_notes(meta: etree._Element | None, back: etree._Element | None) -> tuple[list[Note], str]:
     """(ordered notes, competing-interests HTML); a COI footnote is only in the second."""
     notes: list[Note] = []
     disclosures: list[str] = []
@@ -95,4 +93,3 @@ def parse_funding(meta: etree._Element | None) -> tuple[list[Funding], str]:
             if html:
                 statements.append(f"<p>{html}</p>")
     return funding, sanitize_html("".join(statements))
-

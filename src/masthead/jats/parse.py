@@ -45,7 +45,11 @@ def parse_jats(data: bytes, source: str) -> ArticleRecord:
     if meta is None:
         raise SourceError(source, "the article has no <front>/<article-meta>")
     title_element = path(meta, "title-group", "article-title")
-    title = squash(raw_text(title_element, skip=DROPPED | TITLE_NOISE)) if title_element is not None else ""
+    title = (
+        squash(raw_text(title_element, skip=DROPPED | TITLE_NOISE))
+        if title_element is not None
+        else ""
+    )
     if not title:
         raise SourceError(source, "the article has no <article-title>", line=meta.sourceline)
     back = child(root, "back")
@@ -94,6 +98,7 @@ def parse_jats(data: bytes, source: str) -> ArticleRecord:
         back_html=render_back(back),
         references=parse_references(back),
         source_xml=etree.tostring(root.getroottree(), encoding="unicode"),
+        source_name=source,
     )
 
 
@@ -103,8 +108,12 @@ def parse_journal(journal_meta: etree._Element | None) -> JournalRef:
     abbreviation = child_text(title_group, "abbrev-journal-title") or child_text(
         journal_meta, "abbrev-journal-title"
     )
-    journal_ids = {attr(j, "journal-id-type"): text(j) for j in children(journal_meta, "journal-id")}
-    abbreviation = abbreviation or journal_ids.get("nlm-ta", "") or journal_ids.get("iso-abbrev", "")
+    journal_ids = {
+        attr(j, "journal-id-type"): text(j) for j in children(journal_meta, "journal-id")
+    }
+    abbreviation = (
+        abbreviation or journal_ids.get("nlm-ta", "") or journal_ids.get("iso-abbrev", "")
+    )
     journal = JournalRef(
         title=title or abbreviation or journal_ids.get("publisher-id", ""),
         abbreviation=abbreviation,
@@ -151,13 +160,14 @@ def parse_categories(categories: etree._Element | None) -> tuple[str, list[str]]
 def jats_date(element: etree._Element | None) -> date | None:
     if element is None:
         return None
+    month = child_text(element, "month") or child_text(element, "season")
     return iso_date(attr(element, "iso-8601-date")) or make_date(
-        child_text(element, "year"), child_text(element, "month"), child_text(element, "day")
+        child_text(element, "year"), month, child_text(element, "day")
     )
 
 
 def publication_dates(meta: etree._Element) -> tuple[date | None, date | None]:
-    """(published online, issue date) from pub-date's @pub-type or @date-type/@publication-format."""
+    """(published online, issue date) by pub-date @pub-type, or @date-type + @publication-format."""
     online = printed = collection = None
     for pub_date in children(meta, "pub-date"):
         kind = (attr(pub_date, "pub-type") or attr(pub_date, "date-type")).lower()

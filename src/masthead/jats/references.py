@@ -29,7 +29,7 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:)\]])")
 
 
 def spaced_text(element: etree._Element) -> str:
-    """Text content, with a space where two elements touch ("<surname>Li</surname><given-names>")."""
+    """Text content with a space where two elements touch: "<surname>Li</surname><given-names>"."""
     parts: list[str] = [element.text or ""]
     previous_touches = False
     for node in element:

@@ -37,10 +37,20 @@ SPAN_CLASSES = {"sc": "sc", "overline": "overline"}
 # Metadata that never shows as text where it sits.
 SILENT = frozenset(
     {
-        "object-id", "alt-text", "long-desc", "sec-meta", "processing-meta", "custom-meta-group",
-        "annotation", "annotation-xml", "mglyph", "permissions", "kwd-group", "sub-article",
+        "object-id",
+        "alt-text",
+        "long-desc",
+        "sec-meta",
+        "processing-meta",
+        "custom-meta-group",
+        "annotation",
+        "annotation-xml",
+        "mglyph",
+        "permissions",
+        "kwd-group",
+        "sub-article",
     }
-)  # fmt: skip
+)
 
 LINK_RESOLVERS = {
     "doi": "https://doi.org/{}",
@@ -49,7 +59,7 @@ LINK_RESOLVERS = {
     "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
     "pmc": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
 }
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = re.compile(r"[ \t\r\n]+")  # XML whitespace, not no-break spaces
 NAME_PARTS = ("prefix", "surname", "given-names", "suffix")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _CLASS_WORD = re.compile(r"[^a-z0-9-]")
@@ -62,7 +72,7 @@ def text_html(value: str | None) -> str:
 
 def _math_text(value: str | None) -> str:
     """MathML ignores whitespace around tokens, so indentation is dropped."""
-    return text_html(value.strip()) if value else ""
+    return text_html(value.strip(" \t\r\n")) if value else ""
 
 
 def attribute(name: str, value: str) -> str:

@@ -18,6 +18,9 @@ from .model import SourceError
 
 MAX_XML_BYTES = 20 * 1024 * 1024  # one JATS article; PubMed sets are streamed instead
 
+_PROLOG_BYTES = 1 << 20
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
+
 _PARSER_OPTIONS = {
     "resolve_entities": False,
     "no_network": True,
@@ -41,6 +44,7 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
         )
     if not data.strip():
         raise SourceError(source, "file is empty")
+    refuse_declared_entities(data, source)
     try:
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
@@ -57,7 +61,7 @@ def iterparse_elements(
     Elements are cleared once the caller has moved on, and the ones already seen
     are dropped from the tree, so memory stays flat however big the file is.
     """
-    reader = _LargeReads(stream)
+    reader = _LargeReads(stream, source)
     context = etree.iterparse(reader, events=("end",), tag=tags, **_PARSER_OPTIONS)
     checked = False
     try:
@@ -84,11 +88,17 @@ class _LargeReads:
 
     CHUNK = 1 << 20
 
-    def __init__(self, stream: IO[bytes]):
+    def __init__(self, stream: IO[bytes], source: str):
         self.stream = stream
+        self.source = source
+        self.started = False
 
     def read(self, size: int = -1) -> bytes:
-        return self.stream.read(max(size, self.CHUNK))
+        chunk = self.stream.read(max(size, self.CHUNK))
+        if not self.started:  # the DOCTYPE, if any, is at the start
+            self.started = True
+            refuse_declared_entities(chunk, self.source)
+        return chunk
 
 
 def check_root(tree: etree._ElementTree, root_tag: str, kind: str, source: str) -> None:
@@ -96,6 +106,18 @@ def check_root(tree: etree._ElementTree, root_tag: str, kind: str, source: str) 
     name = local_name(tree.getroot())
     if name != root_tag:
         raise SourceError(source, f"not a {kind} (root element is <{name}>)")
+
+
+def refuse_declared_entities(data: bytes, source: str) -> None:
+    """Refuse a DOCTYPE whose internal subset declares entities, before parsing anything.
+
+    libxml2 would refuse a "billion laughs" on its own, but with a vaguer message;
+    :func:`refuse_entity_declarations` checks the parsed DTD as well, for encodings
+    this byte-level look does not understand.
+    """
+    subset = _INTERNAL_SUBSET.search(data, 0, _PROLOG_BYTES)
+    if subset and b"<!ENTITY" in subset.group(1):
+        raise SourceError(source, "entity declarations are not allowed")
 
 
 def refuse_entity_declarations(tree: etree._ElementTree, source: str) -> None:

@@ -16,13 +16,17 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # Elements whose content is never text a reader should see.
+XML_WHITESPACE = " \t\r\n"
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
 DROPPED = frozenset(
     {"script", "style", "iframe", "object", "embed", "applet", "noscript", "template"}
 )
 
+
 def squash(value: str | None) -> str:
-    """Collapse runs of whitespace to one space and strip the ends."""
-    return " ".join(value.split()) if value else ""
+    """Collapse runs of XML whitespace to one space and strip the ends (no-break spaces stay)."""
+    return _XML_SPACE.sub(" ", value).strip(XML_WHITESPACE) if value else ""
 
 
 def entity_text(node: etree._Entity) -> str:

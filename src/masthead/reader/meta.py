@@ -41,7 +41,10 @@ def highwire(article: Article, contributors: list[Contributor], references: list
         ("citation_issue", issue.number if issue else ""),
         ("citation_firstpage", article.first_page or article.elocation_id),
         ("citation_lastpage", article.last_page),
-        ("citation_publication_date", _highwire_date(article.issue_date or article.published_online)),
+        (
+            "citation_publication_date",
+            _highwire_date(article.issue_date or article.published_online),
+        ),
         ("citation_online_date", _highwire_date(article.published_online)),
         ("citation_doi", article.doi),
         ("citation_language", article.language),
@@ -123,9 +126,12 @@ def json_ld(article: Article, contributors: list[Contributor]) -> dict:
         data["isPartOf"] = {
             "@type": "PublicationIssue",
             "issueNumber": issue.number,
-            "isPartOf": {"@type": "PublicationVolume", "volumeNumber": issue.volume,
-                         "isPartOf": data["isPartOf"]},
-        }  # fmt: skip
+            "isPartOf": {
+                "@type": "PublicationVolume",
+                "volumeNumber": issue.volume,
+                "isPartOf": data["isPartOf"],
+            },
+        }
     if article.published_online:
         data["datePublished"] = article.published_online.isoformat()
     if article.first_page:
@@ -142,13 +148,18 @@ def json_ld(article: Article, contributors: list[Contributor]) -> dict:
 def _person(c: Contributor) -> dict:
     if c.collab and not c.surname:
         return {"@type": "Organization", "name": c.collab}
-    person = {"@type": "Person", "name": c.display_name, "familyName": c.surname,
-              "givenName": c.given_names}  # fmt: skip
+    person = {
+        "@type": "Person",
+        "name": c.display_name,
+        "familyName": c.surname,
+        "givenName": c.given_names,
+    }
     if c.orcid:
         person["sameAs"] = f"https://orcid.org/{c.orcid}"
     if c.affiliations:
-        person["affiliation"] = [{"@type": "Organization", "name": a["text"]}
-                                 for a in c.affiliations]  # fmt: skip
+        person["affiliation"] = [
+            {"@type": "Organization", "name": a["text"]} for a in c.affiliations
+        ]
     return person
 
 
@@ -165,7 +176,5 @@ def head_tags(article: Article, contributors, references) -> str:
     for prop, value in open_graph(article):
         lines.append(f'<meta property="{escape(prop)}" content="{escape(value)}">')
     payload = json.dumps(json_ld(article, contributors), ensure_ascii=False)
-    lines.append(
-        f'<script type="application/ld+json">{payload.translate(_JSON_ESCAPES)}</script>'
-    )
+    lines.append(f'<script type="application/ld+json">{payload.translate(_JSON_ESCAPES)}</script>')
     return "\n".join(lines)

@@ -45,8 +45,10 @@ def toc(request, code, volume, number):
     number = "" if number == "0" else number
     issue = get_object_or_404(
         Issue.objects.select_related("journal", "journal__publisher"),
-        journal__code=code, volume=volume, number=number,
-    )  # fmt: skip
+        journal__code=code,
+        volume=volume,
+        number=number,
+    )
     articles = _with_authors(issue.articles.filter(is_published=True)).order_by(
         "position", "first_page", "pk"
     )
@@ -68,8 +70,9 @@ def article(request, doi):
 def full_text(request, doi):
     article = _article_or_404(doi)
     if article.doi != doi or not article.has_full_text:
-        return redirect("reader:full_text" if article.has_full_text else "reader:article",
-                        article.doi)  # fmt: skip
+        return redirect(
+            "reader:full_text" if article.has_full_text else "reader:article", article.doi
+        )
     decision = decide_for_request(request, article, Action.FULL_TEXT)
     if not decision.allowed:
         return _article_page(request, article, decision)
@@ -84,8 +87,9 @@ def cite(request, doi):
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in FORMATS:
-            return HttpResponse(f"Unknown citation format: {fmt[:40]}", status=400,
-                                content_type="text/plain")  # fmt: skip
+            return HttpResponse(
+                f"Unknown citation format: {fmt[:40]}", status=400, content_type="text/plain"
+            )
         spec = FORMATS[fmt]
         response = HttpResponse(export(work, fmt), content_type=f"{spec.media_type}; charset=utf-8")
         name = f"{download_name(article)}.{spec.extension}"
@@ -93,9 +97,10 @@ def cite(request, doi):
         return response
     citations = [(label, format_citation(work, key)) for key, label in STYLES.items()]
     return render(
-        request, "reader/cite.html",
+        request,
+        "reader/cite.html",
         {"article": article, "citations": citations, "formats": FORMATS},
-    )  # fmt: skip
+    )
 
 
 def doi_redirect(request, doi):

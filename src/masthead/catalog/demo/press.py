@@ -36,17 +36,21 @@ def demo_journal() -> Journal:
     )
     for kind, hours, cents in PRICE_LIST:
         Offer.objects.get_or_create(
-            journal=journal, issue=None, article=None, kind=kind, currency="USD",
+            journal=journal,
+            issue=None,
+            article=None,
+            kind=kind,
+            currency="USD",
             defaults={"amount_minor": cents, "access_hours": hours},
-        )  # fmt: skip
+        )
     return journal
 
 
 def load_seed_article(journal: Journal, summary: ImportSummary) -> None:
     record = parse_jats(SEED_ARTICLE.read_bytes(), SEED_ARTICLE.name)
-    list(Importer(journal=journal).import_all([record], summary))
+    Importer(journal=journal).import_all([record], summary)
 
 
 def load_jats_directory(directory: Path, summary: ImportSummary) -> None:
     files = sorted(directory.glob("*.xml"))
-    list(Importer().import_all(iter_jats_files(files), summary))
+    Importer().import_all(iter_jats_files(files), summary)

