@@ -100,8 +100,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def group_cpu_seconds(pgid: int) -> dict[int, float]:
-    """{pid: user + system CPU seconds} of the live processes in a process group (Linux)."""
+DB_PROCESSES = ("postgres", "redis-server")  # their CPU is the database's share
+
+
+def process_cpu() -> dict[int, tuple[str, int, float]]:
+    """{pid: (name, process group, user + system CPU seconds)} of live processes (Linux)."""
     tick = os.sysconf("SC_CLK_TCK")
     found = {}
     for entry in os.scandir("/proc"):
@@ -111,10 +114,24 @@ def group_cpu_seconds(pgid: int) -> dict[int, float]:
             stat = Path(entry.path, "stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[2]) == pgid:  # field 5 (pgrp), counted after "state"
-            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()  # from field 3, "state"
+        found[int(entry.name)] = (name, int(fields[2]), (int(fields[11]) + int(fields[12])) / tick)
     return found
+
+
+def group_cpu_seconds(pgid: int) -> dict[int, float]:
+    """{pid: CPU seconds} of the processes in one process group."""
+    return {pid: cpu for pid, (_, group, cpu) in process_cpu().items() if group == pgid}
+
+
+def cpu_delta(before: dict, after: dict, keep) -> dict[int, float]:
+    """CPU seconds used between two process_cpu() snapshots by the processes `keep` picks."""
+    return {
+        pid: cpu - before.get(pid, (name, group, 0.0))[2]
+        for pid, (name, group, cpu) in after.items()
+        if keep(name, group)
+    }
 
 
 def machine_busy_seconds() -> float:
@@ -319,12 +336,18 @@ def measure(server, backend, target, path, args, lua) -> Result:
     figure then measures one core, not the server. Such a run is detected from the workers'
     CPU time and repeated; the table marks a result that stayed skewed.
     """
+    master = server.proc.pid
+
+    def in_server(_name: str, group: int) -> bool:
+        return group == master
+
     for attempt in range(1, 6):
-        before, machine_before = server.cpu_seconds(), machine_busy_seconds()
+        before, machine_before = process_cpu(), machine_busy_seconds()
         raw = load(server, path, args, lua, args.duration)
-        after, machine = server.cpu_seconds(), machine_busy_seconds() - machine_before
-        deltas = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
-        workers = sorted((d for pid, d in deltas.items() if pid != server.proc.pid), reverse=True)
+        after, machine = process_cpu(), machine_busy_seconds() - machine_before
+        deltas = cpu_delta(before, after, in_server)
+        db = sum(cpu_delta(before, after, lambda name, _: name in DB_PROCESSES).values())
+        workers = sorted((d for pid, d in deltas.items() if pid != master), reverse=True)
         busy = sum(1 for d in workers if workers and d >= 0.2 * workers[0])
         wanted = min(len(workers), args.connections, os.cpu_count() or 1)
         if busy >= wanted or args.new_connections:
@@ -352,8 +375,10 @@ def measure(server, backend, target, path, args, lua) -> Result:
             "loadgen_cpu_cores": round(raw.get("loadgen_cpu_s", 0) / seconds, 2) if seconds else 0,
             # Everything else on the machine (other people's jobs): figures are only
             # comparable when this is near 0.
+            "db_cpu_ms_per_req": round(db * 1000 / n, 3) if n else None,
+            "db_cpu_cores": round(db / seconds, 2) if seconds else 0,
             "other_cpu_cores": round(
-                max(0.0, machine - cpu - raw.get("loadgen_cpu_s", 0)) / seconds, 2
+                max(0.0, machine - cpu - db - raw.get("loadgen_cpu_s", 0)) / seconds, 2
             ) if seconds else 0,
             "attempts": attempt,
         },
@@ -456,6 +481,7 @@ def run_config(cfg: Config, args, lua: Path | None, home_root: Path) -> list[Res
                 f"p50 {result.p50_ms:.2f} ms  p99 {result.p99_ms:.2f} ms  "
                 f"errors {result.errors}  server cores {result.extra['server_cpu_cores']}"
                 f" split {result.extra['worker_cpu_share']}"
+                f" db cores {result.extra['db_cpu_cores']}"
                 f" wrk cores {result.extra['loadgen_cpu_cores']}"
                 f" other {result.extra['other_cpu_cores']}",
                 flush=True,
@@ -481,8 +507,8 @@ def run_config(cfg: Config, args, lua: Path | None, home_root: Path) -> list[Res
 
 
 def table(results: list[Result]) -> str:
-    head = ("backend", "target", "req/s", "p50 ms", "p99 ms", "errors", "cpu ms/req", "cores",
-            "other", "x ceiling")  # fmt: skip
+    head = ("backend", "target", "req/s", "p50 ms", "p99 ms", "errors", "app ms/req",
+            "db ms/req", "other", "x ceiling")  # fmt: skip
     rows = []
     ceilings = {r.backend: r.rps for r in results if r.target == "static"}
     for r in results:
@@ -492,7 +518,7 @@ def table(results: list[Result]) -> str:
             (
                 r.backend, r.target, f"{r.rps:.0f}" + ("*" if r.skewed else ""),
                 f"{r.p50_ms:.2f}", f"{r.p99_ms:.2f}", str(r.errors), cpu,
-                f"{r.extra.get('server_cpu_cores', 0):.2f}",
+                f"{r.extra.get('db_cpu_ms_per_req') or 0:.2f}",
                 f"{r.extra.get('other_cpu_cores', 0):.2f}",
                 f"{ratio:.3f}" if r.target != "static" else "1",
             )
@@ -606,9 +632,9 @@ def main(argv=None) -> int:
         print()
         print(table(results))
         print(
-            "\nx ceiling = article req/s / static req/s on the same server. cpu ms/req = CPU "
-            "time of all server processes per request; cores = their CPU seconds per second "
-            "(wrk runs on the same cores); other = cores used meanwhile by other programs. "
+            "\nx ceiling = article req/s / static req/s on the same server. app ms/req = CPU "
+            "time of the gunicorn processes per request; db ms/req = that of PostgreSQL and "
+            "Redis; other = cores used meanwhile by other programs (wrk excluded). "
             "* = the load stayed on fewer workers than cores."
         )
         busy = [r for r in results if r.extra.get("other_cpu_cores", 0) > 0.2]

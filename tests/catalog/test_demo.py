@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Reference
 from masthead.commerce.models import Offer
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_elife
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, needs_elife]
 SEED_DOI = "10.5555/jeea.2023.2265001"
 
 

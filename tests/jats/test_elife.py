@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from masthead.jats import ArticleRecord, parse_jats
+from tests.conftest import ELIFE
 
 # tests/jats/test_elife.py -> parents[2] is the project root (/work/main); data is beside it.
-ELIFE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "jats" / "elife"
+ELIFE_DIR = ELIFE
 ELIFE_FILES = sorted(ELIFE_DIR.glob("*.xml")) if ELIFE_DIR.is_dir() else []
 
 pytestmark = pytest.mark.skipif(not ELIFE_FILES, reason=f"no eLife samples in {ELIFE_DIR}")
