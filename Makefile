@@ -34,8 +34,10 @@ format: install
 
 test: lint test-sqlite test-postgres
 
+# The real PubMed baseline (fetched once into var/cache) feeds the PubMed parser's test.
 test-sqlite: install
-	$(PY) -m pytest
+	MASTHEAD_PUBMED_FILE="$$($(PY) -m masthead.catalog.demo.pubmed_baseline $(MASTHEAD_HOME)/cache)" \
+		$(PY) -m pytest
 
 # Runs when PostgreSQL answers at POSTGRES_URL; says so and skips when it does not.
 test-postgres: install

@@ -55,3 +55,10 @@ def _is_baseline(name: str) -> bool:
 
 def _find(cache_dir: Path) -> Path | None:
     return next(iter(cache_dir.rglob(BASELINE)), None)
+
+
+if __name__ == "__main__":  # print the baseline's path, fetching it once: used by `make test`
+    try:
+        print(fetch(Path(sys.argv[1])))
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"PubMed baseline unavailable: {error}", file=sys.stderr)
