@@ -8,6 +8,7 @@ platform query them (ORCID look-ups, reference matching for cited-by).
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from masthead.jats.sanitize import sanitize_html, sanitize_inline
 
@@ -34,6 +35,9 @@ class Journal(models.Model):
     is_open_access = models.BooleanField(
         "open-access journal", default=False, help_text="Every article is open access."
     )
+    updated_at = models.DateTimeField(
+        auto_now=True, help_text="Also touched when its prices change: pages cache on it."
+    )
 
     class Meta:
         ordering = ["title"]
@@ -43,6 +47,10 @@ class Journal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reader:journal", args=[self.code])
+
+    def touch(self) -> None:
+        """Mark the journal changed (its prices, say): cached pages under it render anew."""
+        Journal.objects.filter(pk=self.pk).update(updated_at=timezone.now())
 
     @property
     def issn(self) -> str:
@@ -58,6 +66,7 @@ class Issue(models.Model):
     title = models.CharField(max_length=500, blank=True, help_text="Special issue title.")
     first_page = models.CharField(max_length=16, blank=True)
     last_page = models.CharField(max_length=16, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-year", "-cover_date", "-volume", "-number"]

@@ -45,6 +45,15 @@ class Offer(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.currency} {self.amount_minor / 100:.2f}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.journal.touch()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.journal.touch()
+        return result
+
     def clean(self) -> None:
         if self.article_id and self.issue_id:
             raise ValidationError("An offer overrides either an issue or an article, not both.")

@@ -56,7 +56,7 @@ def offers_for_article(article: Article) -> list[OfferView]:
         scope |= Q(issue_id=article.issue_id, article=None)
     currency = article.journal.default_currency
     best: dict[str, Offer] = {}
-    for offer in Offer.objects.filter(scope, is_active=True, currency=currency):
+    for offer in Offer.objects.filter(scope, is_active=True, currency=currency).order_by():
         if offer.kind == OfferKind.ISSUE and not article.issue_id:
             continue
         current = best.get(offer.kind)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from masthead.access.decision import Action, Decision
@@ -14,6 +14,8 @@ from masthead.citations.styles import STYLES, format_citation
 from masthead.commerce.pricing import offers_for_article
 from masthead.reader.citing import cited_work, download_name
 from masthead.reader.fragments import article_fragments, full_text_fragment
+from masthead.reader.lookup import ArticleRef, find_article, load_article
+from masthead.reader.page_cache import cached_page
 
 
 def home(request):
@@ -61,76 +63,70 @@ def toc(request, code, volume, number):
 
 
 def article(request, doi):
-    article = _article_or_404(doi)
-    if article.doi != doi:
-        return redirect("reader:article", article.doi, permanent=True)
-    return _article_page(request, article)
+    ref = find_article(doi)
+    if ref.doi != doi:
+        return redirect("reader:article", ref.doi, permanent=True)
+    decision = decide_for_request(request, ref, Action.FULL_TEXT)
+    return _article_page(request, ref, decision, denied=False)
 
 
 def full_text(request, doi):
-    article = _article_or_404(doi)
-    if article.doi != doi or not article.has_full_text:
-        return redirect(
-            "reader:full_text" if article.has_full_text else "reader:article", article.doi
-        )
-    decision = decide_for_request(request, article, Action.FULL_TEXT)
+    ref = find_article(doi)
+    if ref.doi != doi or not ref.has_full_text:
+        target = "reader:full_text" if ref.has_full_text else "reader:article"
+        return redirect(target, ref.doi)
+    decision = decide_for_request(request, ref, Action.FULL_TEXT)
     if not decision.allowed:
-        return _article_page(request, article, decision)
-    context = {"article": article, "decision": decision}
-    context.update(full_text_fragment(article))
-    return render(request, "reader/full_text.html", context)
+        return _article_page(request, ref, decision, denied=True)
+
+    def render_full_text():
+        article = load_article(ref)
+        context = {"article": article, "decision": decision, **full_text_fragment(article)}
+        return render(request, "reader/full_text.html", context)
+
+    return cached_page(request, f"full:{ref.stamp}:{decision.reason}", render_full_text)
 
 
 def cite(request, doi):
-    article = _article_or_404(doi)
-    work = cited_work(article)
+    ref = find_article(doi)
     fmt = request.GET.get("format")
+    if fmt and fmt not in FORMATS:
+        message = f"Unknown citation format: {fmt[:40]}"
+        return HttpResponse(message, status=400, content_type="text/plain")
+    article = load_article(ref)
+    work = cited_work(article)
     if fmt:
-        if fmt not in FORMATS:
-            return HttpResponse(
-                f"Unknown citation format: {fmt[:40]}", status=400, content_type="text/plain"
-            )
         spec = FORMATS[fmt]
         response = HttpResponse(export(work, fmt), content_type=f"{spec.media_type}; charset=utf-8")
         name = f"{download_name(article)}.{spec.extension}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     citations = [(label, format_citation(work, key)) for key, label in STYLES.items()]
-    return render(
-        request,
-        "reader/cite.html",
-        {"article": article, "citations": citations, "formats": FORMATS},
-    )
+    context = {"article": article, "citations": citations, "formats": FORMATS}
+    return render(request, "reader/cite.html", context)
 
 
 def doi_redirect(request, doi):
-    article = _article_or_404(doi)
-    return redirect("reader:article", article.doi, permanent=True)
+    return redirect("reader:article", find_article(doi).doi, permanent=True)
 
 
-def _article_page(request, article: Article, denied: Decision | None = None):
-    """The article page; `denied` is the decision that refused the full text asked for."""
-    decision = denied or decide_for_request(request, article, Action.FULL_TEXT)
-    offers = [] if decision.allowed else offers_for_article(article)
-    context = {
-        "article": article,
-        "decision": decision,
-        "offers": offers,
-        "denied": denied is not None,
-        "site_name": settings.MASTHEAD_SITE_NAME,
-    }
-    context.update(article_fragments(article))
-    return render(request, "reader/article.html", context)
+def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) -> HttpResponse:
+    """The article page; `denied` when it stands in for full text the reader may not read."""
 
+    def render_page():
+        article = load_article(ref)
+        context = {
+            "article": article,
+            "decision": decision,
+            "offers": [] if decision.allowed else offers_for_article(article),
+            "denied": denied,
+            "site_name": settings.MASTHEAD_SITE_NAME,
+            **article_fragments(article),
+        }
+        return render(request, "reader/article.html", context)
 
-def _article_or_404(doi: str) -> Article:
-    related = Article.objects.select_related("journal", "journal__publisher", "issue")
-    found = related.filter(doi=doi).first() or related.filter(doi__iexact=doi).first()
-    if found is None or not found.is_published:
-        raise Http404("No article with this DOI")
-    if found.issue is not None:
-        found.issue.journal = found.journal  # the same row: spare the page a query
-    return found
+    key = f"abs:{ref.stamp}:{decision.reason}:{int(denied)}"
+    return cached_page(request, key, render_page)
 
 
 def _with_authors(articles):

@@ -1,0 +1,27 @@
+"""Whole pages for anonymous readers, cached under everything they depend on.
+
+The key holds the article's stamp (its version and its journal's and issue's change
+times, prices included) and the access decision's reason, so a change anywhere makes
+the next request render afresh and nothing is ever purged. Signed-in readers, and any
+response that sets a cookie (a CSRF token, a session), are never served from here.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+PAGE_TTL = 3600
+
+
+def cached_page(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    if request.method != "GET" or request.user.is_authenticated:
+        return render()
+    key = f"reader:page:{key}"
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = render()
+    if response.status_code == 200 and not response.cookies:
+        cache.set(key, response.content, PAGE_TTL)
+    return response
