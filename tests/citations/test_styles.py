@@ -1,4 +1,3 @@
-import datetime
 import time
 import warnings
 from html.parser import HTMLParser
@@ -16,28 +15,9 @@ from masthead.citations.styles import (
     format_citation,
     load_style,
 )
+from tests.citations.works import TITLE, seed
 
-TITLE = (
-    "From strategic partner to co-aggressor: "
-    "Russia\u2019s attempts to lure Belarus into the war in Ukraine"
-)
 DOI_URL = "https://doi.org/10.5555/demo.2023.0001"
-
-
-def seed(**changes) -> CitedWork:
-    fields = dict(
-        title=TITLE,
-        authors=[("Țicălău", "Robert Gabriel")],
-        journal_title="Demo Journal of Politics",
-        volume="35",
-        issue="4",
-        first_page="703",
-        last_page="717",
-        published=datetime.date(2023, 10, 5),
-        doi="10.5555/demo.2023.0001",
-        article_type="Research Article",
-    )
-    return CitedWork(**{**fields, **changes})
 
 
 class _Collector(HTMLParser):
