@@ -13,6 +13,11 @@ from django.utils import timezone
 from masthead.jats.sanitize import sanitize_html, sanitize_inline
 
 
+def doi_key(doi: str) -> str:
+    """The form DOIs are compared in: DOIs are case-insensitive (ASCII case only)."""
+    return doi.strip().lower()
+
+
 class Publisher(models.Model):
     name = models.CharField(max_length=255, unique=True)
     address = models.TextField(blank=True, help_text="Postal address, shown on invoices.")
@@ -96,6 +101,8 @@ class Article(models.Model):
         Issue, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
     )
     doi = models.CharField("DOI", max_length=255, unique=True)
+    # DOIs are case-insensitive: this lower-cased copy finds and keeps them unique.
+    doi_key = models.CharField(max_length=255, unique=True, editable=False)
     pmid = models.CharField("PMID", max_length=16, blank=True, db_index=True)
     pmcid = models.CharField("PMCID", max_length=16, blank=True)
     publisher_id = models.CharField(max_length=64, blank=True)
@@ -152,6 +159,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.doi_key = doi_key(self.doi)
         # Whoever wrote it (an importer, an editor in the admin), HTML is made safe here.
         self.title_html = sanitize_inline(self.title_html)
         for name in (

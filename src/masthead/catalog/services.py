@@ -13,9 +13,18 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
-from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
+from masthead.catalog.models import (
+    Article,
+    Contributor,
+    Issue,
+    Journal,
+    Publisher,
+    Reference,
+    doi_key,
+)
 from masthead.jats.model import ArticleRecord, JournalRef, SourceError
 
 # Bump when the parsers change what they produce: re-imports then refresh every article.
@@ -62,7 +71,7 @@ class Importer:
             raise SourceError(_label(record), f"DOI {doi} was already imported from {first}")
         digest = _digest(record)
         with transaction.atomic():
-            existing = Article.objects.filter(doi__iexact=doi).first()
+            existing = Article.objects.filter(doi_key=doi_key(doi)).order_by().first()
             if existing is not None and existing.source_sha256 == digest:
                 return Outcome.UNCHANGED, existing
             journal = self.journal or self._journal_for(record.journal)
@@ -159,8 +168,7 @@ class Importer:
 def _find_journal(ref: JournalRef) -> Journal | None:
     for issn in (ref.issn_electronic, ref.issn_print):
         if issn:
-            found = Journal.objects.filter(issn_online=issn).first()
-            found = found or Journal.objects.filter(issn_print=issn).first()
+            found = Journal.objects.filter(Q(issn_online=issn) | Q(issn_print=issn)).first()
             if found:
                 return found
     if ref.title:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.http import Http404
 
-from masthead.catalog.models import Article
+from masthead.catalog.models import Article, doi_key
 
 # The columns ArticleRef is built from, in its field order (has_full_text last).
 _LOOKUP_SQL = """
@@ -58,7 +58,7 @@ def find_article(doi: str) -> ArticleRef:
     """
     row = _fetch_one(_LOOKUP_SQL, doi)
     if row is None:  # rare: a DOI typed in another case
-        canonical = Article.objects.filter(doi__iexact=doi).values_list("doi", flat=True)[:1]
+        canonical = Article.objects.filter(doi_key=doi_key(doi)).values_list("doi", flat=True)[:1]
         row = next((_fetch_one(_LOOKUP_SQL, d) for d in canonical), None)
     if row is None or not row[6]:
         raise Http404("No article with this DOI")
