@@ -60,3 +60,6 @@ def test_seed_article_is_the_seed_page(client):
     ):
         assert text in html, text
     assert html.count("Disclosure statement") == 1  # not repeated among the notes
+    home = client.get("/").content.decode()
+    assert home.index("Our journals") < home.index('href="/journals/jeea"')
+    assert 'href="/journals/elife"' in home

@@ -5,9 +5,17 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_journals(client, journal):
+def test_home_lists_featured_journals_first(client, journal, make_article):
+    from masthead.catalog.models import Journal
+
+    big = Journal.objects.create(publisher=journal.publisher, code="big", title="Big Journal")
     html = client.get("/").content.decode()
     assert 'href="/journals/tj"' in html and "Test Journal" in html
+    journal.is_featured = True
+    journal.save()
+    html = client.get("/").content.decode()
+    assert "Our journals" in html
+    assert html.index("Test Journal") < html.index("More journals") < html.index(big.title)
 
 
 def test_journal_home_shows_current_issue_and_latest(client, make_article, issue):

@@ -40,6 +40,7 @@ class Journal(models.Model):
     is_open_access = models.BooleanField(
         "open-access journal", default=False, help_text="Every article is open access."
     )
+    is_featured = models.BooleanField(default=False, help_text="Listed first on the home page.")
     updated_at = models.DateTimeField(
         auto_now=True, help_text="Also touched when its prices change: pages cache on it."
     )

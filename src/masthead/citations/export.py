@@ -60,6 +60,7 @@ class ExportFormat:
     media_type: str
     extension: str
     render: Callable[[CitedWork], str]
+    label: str = ""  # what a reader sees: "RIS", "BibTeX"
 
 
 class UnknownFormatError(ValueError, KeyError):
@@ -267,10 +268,12 @@ def to_csl_json(work: CitedWork) -> str:
 FORMATS: dict[str, ExportFormat] = {
     fmt.name: fmt
     for fmt in (
-        ExportFormat("ris", "application/x-research-info-systems", "ris", to_ris),
-        ExportFormat("bibtex", "application/x-bibtex", "bib", to_bibtex),
-        ExportFormat("endnote", "application/x-endnote-refer", "enw", to_endnote),
-        ExportFormat("csl-json", "application/vnd.citationstyles.csl+json", "json", to_csl_json),
+        ExportFormat("ris", "application/x-research-info-systems", "ris", to_ris, "RIS"),
+        ExportFormat("bibtex", "application/x-bibtex", "bib", to_bibtex, "BibTeX"),
+        ExportFormat("endnote", "application/x-endnote-refer", "enw", to_endnote, "EndNote"),
+        ExportFormat(
+            "csl-json", "application/vnd.citationstyles.csl+json", "json", to_csl_json, "CSL-JSON"
+        ),
     )
 }
 

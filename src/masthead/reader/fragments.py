@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from masthead.catalog.models import Article
+from masthead.citations.export import FORMATS
 from masthead.reader.meta import head_tags
 
 FRAGMENT_TTL = 24 * 3600
@@ -39,6 +40,7 @@ def _fragments(article: Article, kind: str, templates: dict[str, str]) -> dict[s
             "contributors": contributors,
             "references": references,
             "bios": [c for c in contributors if c.bio_html],
+            "formats": FORMATS,
         }
         parts = {name: render_to_string(t, context) for name, t in templates.items()}
         parts["head"] = head_tags(article, contributors, references)

@@ -19,10 +19,10 @@ from masthead.reader.page_cache import cached_page
 
 
 def home(request):
-    journals = Journal.objects.annotate(article_count=Count("articles")).order_by(
-        "-article_count", "title"
-    )[:60]
-    return render(request, "reader/home.html", {"journals": journals})
+    counted = Journal.objects.annotate(article_count=Count("articles"))
+    featured = counted.filter(is_featured=True).order_by("title")
+    largest = counted.filter(is_featured=False).order_by("-article_count", "title")[:20]
+    return render(request, "reader/home.html", {"featured": featured, "largest": largest})
 
 
 def journal_list(request):

@@ -32,6 +32,7 @@ def demo_journal() -> Journal:
             "doi_prefix": DEMO_PREFIX,
             "description": "A demo journal of politics and security in Eastern Europe.",
             "default_currency": "USD",
+            "is_featured": True,
         },
     )
     for kind, hours, cents in PRICE_LIST:
@@ -52,5 +53,8 @@ def load_seed_article(journal: Journal, summary: ImportSummary) -> None:
 
 
 def load_jats_directory(directory: Path, summary: ImportSummary) -> None:
+    """Import a folder of JATS files; the journals they create are featured on the home page."""
     files = sorted(directory.glob("*.xml"))
     Importer().import_all(iter_jats_files(files), summary)
+    featured = Journal.objects.filter(articles__source_format="jats").exclude(code="jeea")
+    Journal.objects.filter(pk__in=featured.values("pk")).update(is_featured=True)

@@ -18,7 +18,11 @@ def run_import(
     quiet: bool = False,
 ) -> ImportSummary:
     summary = ImportSummary()
-    with tqdm(total=total, unit=unit, disable=quiet, file=command.stderr._out, leave=False) as bar:
+    # No bar when asked, or when nobody watches (stderr is not a terminal).
+    disable = True if quiet else None
+    with tqdm(
+        total=total, unit=unit, disable=disable, file=command.stderr._out, leave=False
+    ) as bar:
         importer.import_all(items, summary, progress=lambda _: bar.update(1))
     command.stdout.write(f"{summary}")
     for reason in summary.rejections:
