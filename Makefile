@@ -15,6 +15,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Demo mode: documentation IP ranges allowed, X-Forwarded-For trusted from 127.0.0.1.
+demo serve: export MASTHEAD_DEMO = 1
+demo serve: export MASTHEAD_TRUSTED_PROXIES = 127.0.0.1
+
 demo: install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo

@@ -63,3 +63,12 @@ def test_seed_article_is_the_seed_page(client):
     home = client.get("/").content.decode()
     assert home.index("Our journals") < home.index('href="/journals/jeea"')
     assert 'href="/journals/elife"' in home
+
+
+def test_demo_university_reads_on_campus(client, settings):
+    settings.MASTHEAD_TRUSTED_PROXIES = ["127.0.0.1"]
+    load()
+    campus = client.get(f"/doi/abs/{SEED_DOI}", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert "Access provided by <strong>Demo University</strong>" in campus.content.decode()
+    away = client.get(f"/doi/abs/{SEED_DOI}", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert "USD 53.00" in away.content.decode()

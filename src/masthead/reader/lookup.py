@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.http import Http404
+from django.utils import timezone
 
 from masthead.catalog.models import Article, doi_key
 
@@ -15,7 +16,7 @@ from masthead.catalog.models import Article, doi_key
 _LOOKUP_SQL = """
 SELECT a.id, a.doi, a.version, a.updated_at, j.updated_at, i.updated_at, a.is_published,
        a.is_open_access, j.is_open_access, a.is_free_to_read, a.journal_id, a.issue_id,
-       a.body_html <> ''
+       a.body_html <> '', a.published_online, i.year, i.volume
 FROM catalog_article a
 JOIN catalog_journal j ON j.id = a.journal_id
 LEFT JOIN catalog_issue i ON i.id = a.issue_id
@@ -38,6 +39,8 @@ class ArticleRef:
     journal_id: int
     issue_id: int | None
     has_full_text: bool
+    year: int | None = None  # of publication (the issue's year, else the online date's)
+    volume: int | None = None
 
     @property
     def is_open_access(self) -> bool:
@@ -62,7 +65,10 @@ def find_article(doi: str) -> ArticleRef:
         row = next((_fetch_one(_LOOKUP_SQL, d) for d in canonical), None)
     if row is None or not row[6]:
         raise Http404("No article with this DOI")
-    pk, doi, version, changed, journal_changed, issue_changed, *flags, journal, issue, body = row
+    pk, doi, version, changed, journal_changed, issue_changed, *flags, journal, issue = row[:12]
+    body, online, issue_year, volume = row[12:]
+    if online and str(online)[:10] > timezone.now().date().isoformat():
+        raise Http404("No article with this DOI")  # embargoed: published on a future date
     published, article_oa, journal_oa, free = (bool(f) for f in flags)
     return ArticleRef(
         pk,
@@ -78,7 +84,16 @@ def find_article(doi: str) -> ArticleRef:
         journal,
         issue,
         has_full_text=bool(body),
+        year=issue_year or _year(online),
+        volume=int(volume) if volume and str(volume).isdigit() else None,
     )
+
+
+def _year(value) -> int | None:
+    """A date's year, whether the driver gives a date or (SQLite) its ISO text."""
+    if not value:
+        return None
+    return value.year if hasattr(value, "year") else int(str(value)[:4])
 
 
 def _fetch_one(sql: str, *params) -> tuple | None:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("doi/abs/<path:doi>", views.article, name="article"),
     path("doi/full/<path:doi>", views.full_text, name="full_text"),
     path("doi/cite/<path:doi>", views.cite, name="cite"),
+    path("doi/xml/<path:doi>", views.jats_xml, name="jats_xml"),
     path("doi/<path:doi>", views.doi_redirect, name="doi"),
 ]

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from masthead.access.decision import Action, Decision
 from masthead.access.services import decide_for_request
@@ -35,7 +36,7 @@ def journal(request, code):
     journal = get_object_or_404(Journal.objects.select_related("publisher"), code=code)
     issues = list(journal.issues.all()[:200])
     current = issues[0] if issues else None
-    latest = _with_authors(journal.articles.filter(is_published=True))[:10]
+    latest = _with_authors(_visible(journal.articles))[:10]
     return render(
         request,
         "reader/journal.html",
@@ -51,9 +52,7 @@ def toc(request, code, volume, number):
         volume=volume,
         number=number,
     )
-    articles = _with_authors(issue.articles.filter(is_published=True)).order_by(
-        "position", "first_page", "pk"
-    )
+    articles = _with_authors(_visible(issue.articles)).order_by("position", "first_page", "pk")
     sections: dict[str, list[Article]] = {}
     for article in articles:
         sections.setdefault(article.section or "Articles", []).append(article)
@@ -66,7 +65,7 @@ def article(request, doi):
     ref = find_article(doi)
     if ref.doi != doi:
         return redirect("reader:article", ref.doi, permanent=True)
-    decision = decide_for_request(request, ref, Action.FULL_TEXT)
+    decision = decide_for_request(request, ref, Action.FULL_TEXT, serving=False)
     return _article_page(request, ref, decision, denied=False)
 
 
@@ -84,7 +83,7 @@ def full_text(request, doi):
         context = {"article": article, "decision": decision, **full_text_fragment(article)}
         return render(request, "reader/full_text.html", context)
 
-    return cached_page(request, f"full:{ref.stamp}:{decision.reason}", render_full_text)
+    return cached_page(request, f"full:{ref.stamp}:{decision.key}", render_full_text)
 
 
 def cite(request, doi):
@@ -106,6 +105,22 @@ def cite(request, doi):
     return render(request, "reader/cite.html", context)
 
 
+def jats_xml(request, doi):
+    """The article's JATS source, for entitled readers and machines."""
+    ref = find_article(doi)
+    decision = decide_for_request(request, ref, Action.XML)
+    if not decision.allowed:
+        return _article_page(request, ref, decision, denied=True)
+    article = load_article(ref)
+    if article.source_format != "jats" or not article.source_xml:
+        raise Http404("No JATS source for this article")
+    response = HttpResponse(article.source_xml, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{download_name(article)}.xml"'
+    if not ref.is_open_access:
+        response["Cache-Control"] = "private"
+    return response
+
+
 def doi_redirect(request, doi):
     return redirect("reader:article", find_article(doi).doi, permanent=True)
 
@@ -125,8 +140,14 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
         }
         return render(request, "reader/article.html", context)
 
-    key = f"abs:{ref.stamp}:{decision.reason}:{int(denied)}"
+    key = f"abs:{ref.stamp}:{decision.key}:{int(denied)}"
     return cached_page(request, key, render_page)
+
+
+def _visible(articles):
+    """Published, and not under embargo (a publication date still to come)."""
+    today = timezone.now().date()
+    return articles.filter(is_published=True).exclude(published_online__gt=today)
 
 
 def _with_authors(articles):

@@ -10,6 +10,7 @@ from masthead.catalog.demo.press import (
     load_jats_directory,
     load_seed_article,
 )
+from masthead.catalog.demo.university import CAMPUS_RANGE, demo_reader, demo_university
 from masthead.catalog.management.commands._importing import run_import
 from masthead.catalog.models import Publisher
 from masthead.catalog.services import Importer, ImportSummary
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         summary = ImportSummary()
         load_seed_article(journal, summary)
         self.stdout.write(f"seed article: {summary}")
+        university = demo_university(journal)
+        demo_reader()
+        self.stdout.write(f"{university}: campus {CAMPUS_RANGE}, licence to {journal.title}")
 
         elife = shared / "data" / "jats" / "elife"
         if elife.is_dir():

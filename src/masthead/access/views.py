@@ -1,0 +1,23 @@
+"""Staff-only access views: KBART holdings per institution."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from masthead.access.holdings import holdings_for
+from masthead.access.kbart import file_name, kbart
+from masthead.access.models import Institution
+
+
+@staff_member_required
+def kbart_file(request, institution_id: int):
+    institution = get_object_or_404(Institution, pk=institution_id)
+    today = timezone.now().date()
+    response = HttpResponse(
+        kbart(holdings_for(institution, today)),
+        content_type="text/tab-separated-values; charset=utf-8",
+    )
+    name = file_name("Masthead", institution.name, "Holdings", today)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
