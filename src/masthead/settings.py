@@ -1,9 +1,13 @@
 """Masthead settings: everything a deployment changes comes from the environment."""
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
+
+# pysaml2 imports a cipher mode that cryptography has moved; it does not use it for us.
+warnings.filterwarnings("ignore", message="CFB has been moved")
 
 BASE_DIR = Path(__file__).resolve().parent
 MASTHEAD_HOME = Path(os.environ.get("MASTHEAD_HOME", "var")).resolve()

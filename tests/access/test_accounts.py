@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 
 from masthead.access import account_views, accounts
 from masthead.access.models import ReaderProfile
+from masthead.access.services import request_ip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.access.account_test_urls")]
 
@@ -262,9 +263,9 @@ def test_a_successful_login_clears_the_account_counter(client, reader):
 def test_rate_limit_uses_the_forwarded_address_only_from_a_trusted_proxy(client, reader, settings):
     settings.MASTHEAD_TRUSTED_PROXIES = ["10.0.0.0/8"]
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.5")
-    assert accounts.request_ip(request) == "192.0.2.5"
+    assert request_ip(request) == "192.0.2.5"
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="192.0.2.5")
-    assert accounts.request_ip(request) == "192.0.2.9"
+    assert request_ip(request) == "192.0.2.9"
 
 
 # ---------------------------------------------------------------- CSRF and redirects

@@ -100,6 +100,20 @@ def test_embargoed_article_is_404_until_its_date(client, make_article):
     assert client.get(f"/doi/full/{embargoed.doi}").status_code == 200
 
 
+def test_staff_preview_unpublished_and_embargoed(client, make_article, django_user_model):
+    tomorrow = timezone.now().date() + datetime.timedelta(days=1)
+    hidden = make_article(is_published=False, body_html=BODY)
+    embargoed = make_article(published_online=tomorrow, body_html=BODY)
+    editor = django_user_model.objects.create_user("editor", password="x" * 12, is_staff=True)
+    client.force_login(editor)
+    for article in (hidden, embargoed):
+        page = client.get(f"/doi/abs/{article.doi}").content.decode()
+        assert "Staff preview" in page
+        assert "The licensed words." in full_text(client, article)
+    client.logout()
+    assert client.get(f"/doi/full/{hidden.doi}").status_code == 404
+
+
 def test_grants_are_personal_and_end_on_time(client, paywalled, django_user_model):
     owner = django_user_model.objects.create_user("owner", password="x" * 12)
     other = django_user_model.objects.create_user("other", password="x" * 12)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from masthead.access import accounts
 from masthead.access.models import Grant, Institution
-from masthead.access.services import campus_institution
+from masthead.access.services import campus_institution, request_ip
 from masthead.access.sessions import session_institutions
 
 LOGIN_URL = reverse_lazy("access:login")
@@ -144,7 +144,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = accounts.normalize_email(form.cleaned_data["email"])
-        ip = accounts.request_ip(request)
+        ip = request_ip(request)
         if accounts.login_refused(ip, email):
             # No password check at all while limited: not even the right one gets in.
             return _too_many(request, "failed log-in attempts", accounts.LOGIN_PER_ACCOUNT.minutes)
@@ -174,7 +174,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     next_url = _next_from(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
-        if not accounts.registration_allowed(accounts.request_ip(request)):
+        if not accounts.registration_allowed(request_ip(request)):
             return _too_many(request, "attempts to register", accounts.REGISTER_PER_IP.minutes)
         if form.is_valid():
             try:
@@ -295,7 +295,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"base_url": settings.MASTHEAD_BASE_URL, "site_name": settings.MASTHEAD_SITE_NAME}
 
     def form_valid(self, form):
-        ip = accounts.request_ip(self.request)
+        ip = request_ip(self.request)
         if not accounts.password_reset_requested(ip, form.cleaned_data["email"]):
             return _too_many(self.request, "password reset e-mails", accounts.RESET_PER_IP.minutes)
         return super().form_valid(form)
@@ -308,7 +308,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        accounts.password_reset_completed(form.user, accounts.request_ip(self.request))
+        accounts.password_reset_completed(form.user, request_ip(self.request))
         return response
 
 

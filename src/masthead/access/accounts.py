@@ -23,12 +23,10 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.access.client_ip import client_ip
 from masthead.access.models_accounts import ReaderProfile
 
 log = logging.getLogger("masthead.access")
@@ -43,15 +41,6 @@ VERIFY_MAX_AGE = datetime.timedelta(days=3)
 def normalize_email(email: str) -> str:
     """The login key: the address trimmed and lower-cased (the whole address, local part too)."""
     return email.strip().lower()
-
-
-def request_ip(request: HttpRequest) -> str:
-    """The reader's address, believing X-Forwarded-For only from MASTHEAD_TRUSTED_PROXIES."""
-    return client_ip(
-        request.META.get("REMOTE_ADDR", ""),
-        request.META.get("HTTP_X_FORWARDED_FOR", ""),
-        getattr(settings, "MASTHEAD_TRUSTED_PROXIES", []),
-    )
 
 
 def counted_address(ip: str) -> str:

@@ -22,9 +22,10 @@ class Reason(StrEnum):
     NO_LICENSE = "no_license"
     LIMIT_EXCEEDED = "limit_exceeded"
     NOT_PUBLISHED = "not_published"
+    STAFF_PREVIEW = "staff_preview"  # staff reading what is not (yet) published
 
 
-ALLOWING = {Reason.OPEN, Reason.FREE_TO_READ, Reason.LICENCE, Reason.GRANT}
+ALLOWING = {Reason.OPEN, Reason.FREE_TO_READ, Reason.LICENCE, Reason.GRANT, Reason.STAFF_PREVIEW}
 
 
 class Action(StrEnum):
@@ -109,6 +110,7 @@ class Reader:
 
     ip: str = ""
     user_id: int | None = None
+    is_staff: bool = False
     institution_ids: tuple[int, ...] = ()
     licences: tuple[LicenceTerms, ...] = field(default=())
     grants: tuple[GrantTerms, ...] = field(default=())
@@ -145,7 +147,7 @@ def decide(
     every covering licence is full gets LIMIT_EXCEEDED (unless a grant lets them in).
     """
     if not item.is_published:
-        return Decision(Reason.NOT_PUBLISHED)
+        return Decision(Reason.STAFF_PREVIEW if reader.is_staff else Reason.NOT_PUBLISHED)
     if item.is_open_access:
         return Decision(Reason.OPEN)
     if item.is_free_to_read or action == Action.ABSTRACT:

@@ -79,6 +79,12 @@ def institution_for_ip(ip: str) -> int | None:
     return row[1]  # an inactive institution's licences are filtered out where they load
 
 
+def is_staff(request: HttpRequest) -> bool:
+    """Staff preview unpublished content. Anonymous readers cost no query here."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
 def campus_institution(request: HttpRequest) -> int | None:
     if not hasattr(request, "_masthead_campus"):
         request._masthead_campus = institution_for_ip(request_ip(request))
@@ -108,6 +114,7 @@ def reader_for(request: HttpRequest, article: AccessibleItem) -> Reader:
     return Reader(
         ip=request_ip(request),
         user_id=user_id,
+        is_staff=is_staff(request),
         institution_ids=tuple(sorted(institutions)),
         licences=licences_for(institutions, article.journal_id),
         grants=grants_for(user_id, article) if user_id else (),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from masthead.access.decision import Action, Decision
-from masthead.access.services import decide_for_request
+from masthead.access.services import decide_for_request, is_staff
 from masthead.catalog.models import Article, Contributor, Issue, Journal
 from masthead.citations.export import FORMATS, export
 from masthead.citations.styles import STYLES, format_citation
@@ -62,7 +62,7 @@ def toc(request, code, volume, number):
 
 
 def article(request, doi):
-    ref = find_article(doi)
+    ref = find_article(doi, preview=is_staff(request))
     if ref.doi != doi:
         return redirect("reader:article", ref.doi, permanent=True)
     decision = decide_for_request(request, ref, Action.FULL_TEXT, serving=False)
@@ -70,7 +70,7 @@ def article(request, doi):
 
 
 def full_text(request, doi):
-    ref = find_article(doi)
+    ref = find_article(doi, preview=is_staff(request))
     if ref.doi != doi or not ref.has_full_text:
         target = "reader:full_text" if ref.has_full_text else "reader:article"
         return redirect(target, ref.doi)
@@ -87,7 +87,7 @@ def full_text(request, doi):
 
 
 def cite(request, doi):
-    ref = find_article(doi)
+    ref = find_article(doi, preview=is_staff(request))
     fmt = request.GET.get("format")
     if fmt and fmt not in FORMATS:
         message = f"Unknown citation format: {fmt[:40]}"
@@ -107,7 +107,7 @@ def cite(request, doi):
 
 def jats_xml(request, doi):
     """The article's JATS source, for entitled readers and machines."""
-    ref = find_article(doi)
+    ref = find_article(doi, preview=is_staff(request))
     decision = decide_for_request(request, ref, Action.XML)
     if not decision.allowed:
         return _article_page(request, ref, decision, denied=True)
@@ -122,7 +122,7 @@ def jats_xml(request, doi):
 
 
 def doi_redirect(request, doi):
-    return redirect("reader:article", find_article(doi).doi, permanent=True)
+    return redirect("reader:article", find_article(doi, is_staff(request)).doi, permanent=True)
 
 
 def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) -> HttpResponse:

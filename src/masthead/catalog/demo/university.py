@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from masthead.access.accounts import create_reader, mark_email_verified
 from masthead.access.demo_idp import ensure_demo_identity_provider
 from masthead.access.models import Institution, IPRange, Licence
 from masthead.catalog.models import Journal
@@ -35,11 +36,10 @@ def demo_university(journal: Journal) -> Institution:
 
 
 def demo_reader():
+    """The demo's personal account, its e-mail address already verified."""
     email, password = DEMO_READER
-    user, created = get_user_model().objects.get_or_create(
-        username=email, defaults={"email": email}
-    )
-    if created:
-        user.set_password(password)
-        user.save()
+    user = get_user_model().objects.filter(username=email).first()
+    if user is None:
+        user = create_reader(email, password)
+        mark_email_verified(user)
     return user
