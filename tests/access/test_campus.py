@@ -186,3 +186,18 @@ def test_ranges_never_overlap(settings):
     with pytest.raises(ValidationError, match="overlaps 8.8.8.0/24 of A"):
         IPRange(institution=b, text="8.8.8.128-8.8.9.5").full_clean()
     IPRange(institution=b, text="8.8.9.0/24").full_clean()
+
+
+def test_two_campuses_each_see_their_own_name(client, journal, university, paywalled):
+    other = Institution.objects.create(name="Other College")
+    IPRange.objects.create(institution=other, text="198.51.100.0/24")
+    Licence.objects.create(institution=other, journal=journal, starts_on=datetime.date(2000, 1, 1))
+    for address, name in [
+        ("203.0.113.5", "Demo University"),
+        ("198.51.100.5", "Other College"),
+        ("203.0.113.6", "Demo University"),
+    ]:
+        page = client.get(f"/doi/abs/{paywalled.doi}", HTTP_X_FORWARDED_FOR=address)
+        html = page.content.decode()
+        assert f"Access provided by <strong>{name}</strong>" in html
+        assert html.count("Access provided by") == 1

@@ -4,7 +4,7 @@ For an anonymous reader on a campus network this costs two queries: the IP range
 index lookup) and the institution's licences for the item's journal.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from masthead.access.decision import (
     Reader,
     decide,
 )
-from masthead.access.models import ActiveReader, Grant, Licence
+from masthead.access.models import ActiveReader, Grant
 from masthead.access.sessions import session_institutions
 
 SEAT_WINDOW = timedelta(minutes=10)  # a reader holds a concurrent-user seat this long
@@ -121,31 +121,35 @@ def reader_for(request: HttpRequest, article: AccessibleItem) -> Reader:
     )
 
 
+_LICENCES_SQL = """
+SELECT l.id, l.institution_id, i.name, l.journal_id, l.starts_on, l.ends_on,
+       l.first_year, l.last_year, l.first_volume, l.last_volume,
+       l.perpetual_first_year, l.perpetual_last_year, l.concurrent_users
+FROM access_licence l JOIN access_institution i ON i.id = l.institution_id
+WHERE l.journal_id = %s AND i.is_active AND l.institution_id IN ({ids})
+ORDER BY l.institution_id, l.starts_on DESC
+"""
+
+
 def licences_for(institution_ids, journal_id: int) -> tuple[LicenceTerms, ...]:
-    if not institution_ids:
+    """The active institutions' licences for one journal (plain SQL: it runs per request)."""
+    ids = sorted(int(i) for i in institution_ids)
+    if not ids:
         return ()
-    rows = (
-        Licence.objects.filter(
-            institution_id__in=institution_ids, journal_id=journal_id, institution__is_active=True
-        )
-        .order_by("institution_id", "-starts_on")
-        .values_list(
-            "pk",
-            "institution_id",
-            "institution__name",
-            "journal_id",
-            "starts_on",
-            "ends_on",
-            "first_year",
-            "last_year",
-            "first_volume",
-            "last_volume",
-            "perpetual_first_year",
-            "perpetual_last_year",
-            "concurrent_users",
-        )
+    sql = _LICENCES_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [journal_id, *ids])
+        rows = cursor.fetchall()
+    return tuple(
+        LicenceTerms(*row[:4], _as_date(row[4]), _as_date(row[5]), *row[6:]) for row in rows
     )
-    return tuple(LicenceTerms(*row) for row in rows)
+
+
+def _as_date(value) -> date | None:
+    """A DATE column as a date, whether the driver gives one or (SQLite) its ISO text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def grants_for(user_id: int, article: AccessibleItem) -> tuple[GrantTerms, ...]:

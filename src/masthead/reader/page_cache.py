@@ -1,9 +1,10 @@
-"""Whole pages for anonymous readers, cached under everything they depend on.
+"""Pages and page parts for anonymous readers, cached under everything they depend on.
 
 The key holds the article's stamp (its version and its journal's and issue's change
-times, prices included) and the access decision's reason, so a change anywhere makes
-the next request render afresh and nothing is ever purged. Signed-in readers, and any
-response that sets a cookie (a CSRF token, a session), are never served from here.
+times, prices included) and what of the access decision the part shows, so a change
+anywhere makes the next request render afresh and nothing is ever purged. Signed-in
+readers, and anything whose rendering sets a cookie (a CSRF token, a session), are never
+served from here.
 """
 
 from collections.abc import Callable
@@ -25,3 +26,16 @@ def cached_page(request: HttpRequest, key: str, render: Callable[[], HttpRespons
     if response.status_code == 200 and not response.cookies:
         cache.set(key, response.content, PAGE_TTL)
     return response
+
+
+def cached_text(request: HttpRequest, key: str, render: Callable[[], str]) -> str:
+    """A part of a page, cached like whole pages are."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return render()
+    key = f"reader:part:{key}"
+    text = cache.get(key)
+    if text is None:
+        text = render()
+        if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # a form with a token: not shared
+            cache.set(key, text, PAGE_TTL)
+    return text

@@ -5,7 +5,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from masthead.access.decision import Action, Decision
 from masthead.access.services import decide_for_request, is_staff
@@ -16,7 +18,7 @@ from masthead.commerce.pricing import offers_for_article
 from masthead.reader.citing import cited_work, download_name
 from masthead.reader.fragments import article_fragments, full_text_fragment
 from masthead.reader.lookup import ArticleRef, find_article, load_article
-from masthead.reader.page_cache import cached_page
+from masthead.reader.page_cache import cached_page, cached_text
 
 
 def home(request):
@@ -83,7 +85,7 @@ def full_text(request, doi):
         context = {"article": article, "decision": decision, **full_text_fragment(article)}
         return render(request, "reader/full_text.html", context)
 
-    return cached_page(request, f"full:{ref.stamp}:{decision.key}", render_full_text)
+    return cached_page(request, f"full:{ref.stamp}:{decision.reason}", render_full_text)
 
 
 def cite(request, doi):
@@ -125,23 +127,45 @@ def doi_redirect(request, doi):
     return redirect("reader:article", find_article(doi, is_staff(request)).doi, permanent=True)
 
 
+ACCESS_BOX_SLOT = "<!-- masthead:access-box -->"
+
+
 def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) -> HttpResponse:
-    """The article page; `denied` when it stands in for full text the reader may not read."""
+    """The article page; `denied` when it stands in for full text the reader may not read.
 
-    def render_page():
-        article = load_article(ref)
+    The page is cached per access reason with a slot for the access box, and the box apart
+    per institution: a thousand campuses share one cached page and differ in a small box.
+    """
+    loaded: list[Article] = []
+
+    def article() -> Article:
+        if not loaded:
+            loaded.append(load_article(ref))
+        return loaded[0]
+
+    def render_box() -> str:
+        offers = [] if decision.allowed else offers_for_article(article())
         context = {
-            "article": article,
+            "article": article(),
             "decision": decision,
-            "offers": [] if decision.allowed else offers_for_article(article),
-            "denied": denied,
+            "offers": offers,
             "site_name": settings.MASTHEAD_SITE_NAME,
-            **article_fragments(article),
         }
-        return render(request, "reader/article.html", context)
+        return render_to_string("reader/_access_box.html", context, request)
 
-    key = f"abs:{ref.stamp}:{decision.key}:{int(denied)}"
-    return cached_page(request, key, render_page)
+    def render_shell() -> str:
+        context = {
+            "article": article(),
+            "decision": decision,
+            "denied": denied,
+            "access_box": mark_safe(ACCESS_BOX_SLOT),  # noqa: S308 - a constant
+            **article_fragments(article()),
+        }
+        return render_to_string("reader/article.html", context, request)
+
+    shell = cached_text(request, f"abs:{ref.stamp}:{decision.reason}:{int(denied)}", render_shell)
+    box = cached_text(request, f"box:{ref.stamp}:{decision.key}", render_box)
+    return HttpResponse(shell.replace(ACCESS_BOX_SLOT, box, 1))
 
 
 def _visible(articles):
