@@ -51,6 +51,7 @@ test-postgres: install
 
 bench: install
 	$(PY) bench/article_page.py
+	$(PY) bench/access.py
 
 clean:
 	rm -rf $(VENV) var
