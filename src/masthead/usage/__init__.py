@@ -1,0 +1,1 @@
+"""Usage statistics (COUNTER Release 5.1)."""
