@@ -116,6 +116,7 @@ def test_price_and_journal_changes_show_on_the_next_request(client, make_article
     journal.title = "Renamed Journal"
     journal.save()
     assert "Renamed Journal" in page(client, article)
+    assert '<meta name="citation_journal_title" content="Renamed Journal">' in page(client, article)
 
 
 def test_signed_in_readers_get_a_fresh_page(client, make_article, django_user_model):

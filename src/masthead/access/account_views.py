@@ -18,13 +18,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from masthead.access import accounts
 from masthead.access.models import Grant, Institution
+from masthead.access.redirects import same_site_path
 from masthead.access.services import campus_institution, request_ip
 from masthead.access.sessions import session_institutions
 
@@ -35,36 +35,17 @@ LOGIN_URL = reverse_lazy("access:login")
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
-    """A same-site relative path to go to after logging in, else My access.
-
-    Only paths starting with exactly one "/" on this host: "//evil.com", "/\\evil.com",
-    "@evil.com", "javascript:..." and absolute URLs (even to this host) fall back.
-    """
-    fallback = reverse("access:my_access")
-    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
-        return fallback
-    if "\\" in candidate or any(ord(c) < 32 or ord(c) == 127 for c in candidate):
-        return fallback  # browsers read "\" as "/" and drop tabs and newlines
-    if not url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return fallback
-    return candidate
+    """A same-site path to go to after logging in, else My access."""
+    return same_site_path(request, candidate, reverse("access:my_access"))
 
 
 def _next_from(request: HttpRequest) -> str:
     return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
-def _render(request: HttpRequest, template: str, context: dict, status: int = 200):
-    context = {"site_name": settings.MASTHEAD_SITE_NAME, **context}
-    return render(request, template, context, status=status)
-
-
 def _too_many(request: HttpRequest, what: str, minutes: int) -> HttpResponse:
-    response = _render(
-        request, "access/account_rate_limited.html", {"what": what, "minutes": minutes}, 429
-    )
+    context = {"what": what, "minutes": minutes}
+    response = render(request, "access/account_rate_limited.html", context, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
 
@@ -156,7 +137,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             accounts.record_successful_login(ip, email)
             login(request, user)
             return HttpResponseRedirect(next_url)
-    return _render(request, "access/account_login.html", {"form": form, "next": next_url})
+    return render(request, "access/account_login.html", {"form": form, "next": next_url})
 
 
 @require_POST
@@ -187,7 +168,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 accounts.send_verification_email(user)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return HttpResponseRedirect(next_url)
-    return _render(request, "access/account_register.html", {"form": form, "next": next_url})
+    return render(request, "access/account_register.html", {"form": form, "next": next_url})
 
 
 # ---------------------------------------------------------------- e-mail verification
@@ -196,7 +177,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def verify_email_view(request: HttpRequest, token: str) -> HttpResponse:
     user = accounts.verify_email(token)
-    return _render(
+    return render(
         request,
         "access/account_verify_email.html",
         {"verified_user": user, "days": accounts.VERIFY_MAX_AGE.days},
@@ -265,7 +246,7 @@ def my_access_view(request: HttpRequest) -> HttpResponse:
         "email_verified": accounts.email_verified(request.user),
         "verification_sent": request.GET.get("sent") == "1",
     }
-    return _render(request, "access/account_my_access.html", context)
+    return render(request, "access/account_my_access.html", context)
 
 
 def _campus_name(request: HttpRequest) -> str:
@@ -279,11 +260,7 @@ def _campus_name(request: HttpRequest) -> str:
 # ---------------------------------------------------------------- passwords (Django's views)
 
 
-SITE = {"site_name": settings.MASTHEAD_SITE_NAME}
-
-
 class PasswordResetView(auth_views.PasswordResetView):
-    extra_context = SITE
     template_name = "access/account_password_reset.html"
     email_template_name = "access/email/password_reset.txt"
     subject_template_name = "access/email/password_reset_subject.txt"
@@ -302,7 +279,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    extra_context = SITE
     template_name = "access/account_password_reset_confirm.html"
     success_url = reverse_lazy("access:password_reset_complete")
 
@@ -313,24 +289,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    extra_context = SITE
     template_name = "access/account_password_change.html"
     success_url = reverse_lazy("access:password_change_done")
 
 
 password_reset_view = PasswordResetView.as_view()
 password_reset_done_view = auth_views.PasswordResetDoneView.as_view(
-    template_name="access/account_password_reset_done.html", extra_context=SITE
+    template_name="access/account_password_reset_done.html"
 )
 password_reset_confirm_view = PasswordResetConfirmView.as_view()
 password_reset_complete_view = auth_views.PasswordResetCompleteView.as_view(
-    template_name="access/account_password_reset_complete.html", extra_context=SITE
+    template_name="access/account_password_reset_complete.html"
 )
 # Django's own login_required inside would send readers to settings.LOGIN_URL: ours first.
 password_change_view = login_required(PasswordChangeView.as_view(), login_url=LOGIN_URL)
 password_change_done_view = login_required(
     auth_views.PasswordChangeDoneView.as_view(
-        template_name="access/account_password_change_done.html", extra_context=SITE
+        template_name="access/account_password_change_done.html"
     ),
     login_url=LOGIN_URL,
 )

@@ -184,7 +184,6 @@ def sso_view(request: HttpRequest) -> HttpResponse:
         "saml_request": saml_request,
         "relay_state": relay_state,
         "users": [(name, user["password"]) for name, user in DEMO_USERS.items()],
-        "site_name": settings.MASTHEAD_SITE_NAME,
     }
     if not saml_request:
         return render(request, "access/demo_idp_error.html", context, status=400)

@@ -25,13 +25,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.http import url_has_allowed_host_and_scheme
 from lxml import etree
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_TRANSIENT
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+from masthead.access.redirects import same_site_path
 
 logger = logging.getLogger(__name__)
 
@@ -303,17 +304,7 @@ def authn_request_location(entity_id: str, relay_state: str) -> tuple[str, str]:
 
 def safe_target(request: HttpRequest, target: str | None) -> str:
     """`target` if it is a path on this site, else "/" (no open redirects)."""
-    if not target or not isinstance(target, str):
-        return "/"
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
-    if any(ord(c) < 32 or c == "\\" for c in target):
-        return "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return "/"
-    return target
+    return same_site_path(request, target, "/")
 
 
 def decode_saml_response(encoded: str) -> bytes:

@@ -88,7 +88,6 @@ def discovery(request: HttpRequest, target: str) -> HttpResponse:
         "choices": choices,
         "query": query,
         "target": target,
-        "site_name": settings.MASTHEAD_SITE_NAME,
     }
     return render(request, "access/saml_discovery.html", context)
 
@@ -109,7 +108,6 @@ def acs(request: HttpRequest) -> HttpResponse:
             "saml_response": encoded,
             "relay_state": request.POST.get("RelayState", ""),
             "repost_field": REPOST_FIELD,
-            "site_name": settings.MASTHEAD_SITE_NAME,
         }
         return render(request, "access/saml_repost.html", context)
     outstanding = request.session.get(OUTSTANDING_KEY, {})
@@ -213,7 +211,6 @@ def _error(request: HttpRequest, message: str, status: int = 400, target: str = 
     context = {
         "message": message,
         "target": target,
-        "site_name": settings.MASTHEAD_SITE_NAME,
     }
     return render(request, "access/saml_error.html", context, status=status)
 

@@ -4,11 +4,11 @@ For an anonymous reader on a campus network this costs two queries: the IP range
 index lookup) and the institution's licences for the item's journal.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -26,6 +26,7 @@ from masthead.access.decision import (
 )
 from masthead.access.models import ActiveReader, Grant
 from masthead.access.sessions import session_institutions
+from masthead.sql import as_date, fetch_all, fetch_one
 
 SEAT_WINDOW = timedelta(minutes=10)  # a reader holds a concurrent-user seat this long
 
@@ -71,9 +72,7 @@ def institution_for_ip(ip: str) -> int | None:
         key = iprange.address_key(ip)
     except ValueError:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_RANGE_SQL, [key])
-        row = cursor.fetchone()
+    row = fetch_one(_RANGE_SQL, [key])
     if row is None or row[0] < key:
         return None
     return row[1]  # an inactive institution's licences are filtered out where they load
@@ -137,19 +136,8 @@ def licences_for(institution_ids, journal_id: int) -> tuple[LicenceTerms, ...]:
     if not ids:
         return ()
     sql = _LICENCES_SQL.format(ids=", ".join(["%s"] * len(ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [journal_id, *ids])
-        rows = cursor.fetchall()
-    return tuple(
-        LicenceTerms(*row[:4], _as_date(row[4]), _as_date(row[5]), *row[6:]) for row in rows
-    )
-
-
-def _as_date(value) -> date | None:
-    """A DATE column as a date, whether the driver gives one or (SQLite) its ISO text."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+    rows = fetch_all(sql, [journal_id, *ids])
+    return tuple(LicenceTerms(*row[:4], as_date(row[4]), as_date(row[5]), *row[6:]) for row in rows)
 
 
 def grants_for(user_id: int, article: AccessibleItem) -> tuple[GrantTerms, ...]:

@@ -1,8 +1,9 @@
 """The parts of article pages that change only when the article does, rendered once.
 
-A fragment is cached under the article's id and version stamp, so an import or an edit
-makes the next request render it afresh; nothing needs to be purged, and any process
-(or host, with Redis) can serve it. What changes per reader (the access box, metrics)
+A fragment is cached under the article's stamp (`ArticleRef.stamp`: its version and the
+change times of the article, its journal and its issue), so an import or an edit of any
+of them makes the next request render it afresh; nothing needs to be purged, and any
+process (or host, with Redis) can serve it. What changes per reader (the access box, metrics)
 is never in a fragment.
 """
 
@@ -18,19 +19,17 @@ ARTICLE_PARTS = {"front": "reader/_article_front.html", "references": "reader/_r
 FULL_TEXT_PARTS = {**ARTICLE_PARTS, "body": "reader/_full_text_body.html"}
 
 
-def article_fragments(article: Article) -> dict[str, str]:
-    """{"head": meta tags, "front": the article's own part of its page}."""
-    return _fragments(article, "abs", ARTICLE_PARTS)
+def article_fragments(article: Article, stamp: str) -> dict[str, str]:
+    """{"head": meta tags, "front": the article's own part of its page, "references"}."""
+    return _fragments(article, f"reader:abs:{stamp}", ARTICLE_PARTS)
 
 
-def full_text_fragment(article: Article) -> dict[str, str]:
+def full_text_fragment(article: Article, stamp: str) -> dict[str, str]:
     """The article page's fragments plus "body", the full text."""
-    return _fragments(article, "full", FULL_TEXT_PARTS)
+    return _fragments(article, f"reader:full:{stamp}", FULL_TEXT_PARTS)
 
 
-def _fragments(article: Article, kind: str, templates: dict[str, str]) -> dict[str, str]:
-    stamp = f"{article.pk}:{article.version}:{article.updated_at.timestamp():.6f}"
-    key = f"reader:{kind}:{stamp}"
+def _fragments(article: Article, key: str, templates: dict[str, str]) -> dict[str, str]:
     parts = cache.get(key)
     if parts is None:
         contributors = list(article.contributors.all())

@@ -6,11 +6,11 @@ a page served from the cache needs no more than this.
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
 from masthead.catalog.models import Article, doi_key
+from masthead.sql import as_date, fetch_one
 
 # The columns ArticleRef is built from, in its field order (has_full_text last).
 _LOOKUP_SQL = """
@@ -62,16 +62,16 @@ def find_article(doi: str, preview: bool = False) -> ArticleRef:
     Plain SQL: this runs on every article request, and building the equivalent ORM query
     cost more than running it.
     """
-    row = _fetch_one(_LOOKUP_SQL, doi)
+    row = fetch_one(_LOOKUP_SQL, [doi])
     if row is None:  # rare: a DOI typed in another case
         canonical = Article.objects.filter(doi_key=doi_key(doi)).values_list("doi", flat=True)[:1]
-        row = next((_fetch_one(_LOOKUP_SQL, d) for d in canonical), None)
+        row = next((fetch_one(_LOOKUP_SQL, [d]) for d in canonical), None)
     if row is None or not (row[6] or preview):
         raise Http404("No article with this DOI")
     pk, doi, version, changed, journal_changed, issue_changed, *flags, journal, issue = row[:12]
     body, online, issue_year, volume = row[12:]
     published, article_oa, journal_oa, free = (bool(f) for f in flags)
-    if online and str(online)[:10] > timezone.now().date().isoformat():
+    if online and as_date(online) > timezone.now().date():
         if not preview:
             raise Http404("No article with this DOI")  # embargoed until its publication date
         published = False
@@ -89,22 +89,9 @@ def find_article(doi: str, preview: bool = False) -> ArticleRef:
         journal,
         issue,
         has_full_text=bool(body),
-        year=issue_year or _year(online),
+        year=issue_year or (as_date(online).year if online else None),
         volume=int(volume) if volume and str(volume).isdigit() else None,
     )
-
-
-def _year(value) -> int | None:
-    """A date's year, whether the driver gives a date or (SQLite) its ISO text."""
-    if not value:
-        return None
-    return value.year if hasattr(value, "year") else int(str(value)[:4])
-
-
-def _fetch_one(sql: str, *params) -> tuple | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
 
 
 def load_article(ref: ArticleRef) -> Article:

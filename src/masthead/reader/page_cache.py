@@ -10,26 +10,13 @@ served from here.
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 PAGE_TTL = 3600
 
 
-def cached_page(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    if request.method != "GET" or request.user.is_authenticated:
-        return render()
-    key = f"reader:page:{key}"
-    content = cache.get(key)
-    if content is not None:
-        return HttpResponse(content)
-    response = render()
-    if response.status_code == 200 and not response.cookies:
-        cache.set(key, response.content, PAGE_TTL)
-    return response
-
-
 def cached_text(request: HttpRequest, key: str, render: Callable[[], str]) -> str:
-    """A part of a page, cached like whole pages are."""
+    """A page, or a part of one, rendered once for every anonymous reader it fits."""
     if request.method != "GET" or request.user.is_authenticated:
         return render()
     key = f"reader:part:{key}"

@@ -1,6 +1,5 @@
 """Public pages. Views only look things up, ask the access decision and render."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
@@ -18,7 +17,7 @@ from masthead.commerce.pricing import offers_for_article
 from masthead.reader.citing import cited_work, download_name
 from masthead.reader.fragments import article_fragments, full_text_fragment
 from masthead.reader.lookup import ArticleRef, find_article, load_article
-from masthead.reader.page_cache import cached_page, cached_text
+from masthead.reader.page_cache import cached_text
 
 
 def home(request):
@@ -80,12 +79,18 @@ def full_text(request, doi):
     if not decision.allowed:
         return _article_page(request, ref, decision, denied=True)
 
-    def render_full_text():
+    def render_full_text() -> str:
         article = load_article(ref)
-        context = {"article": article, "decision": decision, **full_text_fragment(article)}
-        return render(request, "reader/full_text.html", context)
+        context = {
+            "article": article,
+            "decision": decision,
+            **full_text_fragment(article, ref.stamp),
+        }
+        return render_to_string("reader/full_text.html", context, request)
 
-    return cached_page(request, f"full:{ref.stamp}:{decision.reason}", render_full_text)
+    return HttpResponse(
+        cached_text(request, f"full:{ref.stamp}:{decision.reason}", render_full_text)
+    )
 
 
 def cite(request, doi):
@@ -149,7 +154,6 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
             "article": article(),
             "decision": decision,
             "offers": offers,
-            "site_name": settings.MASTHEAD_SITE_NAME,
         }
         return render_to_string("reader/_access_box.html", context, request)
 
@@ -159,7 +163,7 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
             "decision": decision,
             "denied": denied,
             "access_box": mark_safe(ACCESS_BOX_SLOT),  # noqa: S308 - a constant
-            **article_fragments(article()),
+            **article_fragments(article(), ref.stamp),
         }
         return render_to_string("reader/article.html", context, request)
 

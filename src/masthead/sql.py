@@ -1,0 +1,26 @@
+"""Plain SQL for the few lookups on every request, where building an ORM query costs
+more than running it. Values come as the database driver gives them: SQLite hands back
+dates as ISO text, PostgreSQL as dates; `as_date` evens that out."""
+
+from datetime import date
+
+from django.db import connection
+
+
+def fetch_one(sql: str, params: list) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetch_all(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def as_date(value) -> date | None:
+    """A DATE column's value as a date (or None)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
