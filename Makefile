@@ -5,7 +5,10 @@ MASTHEAD := $(VENV)/bin/masthead
 export MASTHEAD_HOME ?= $(CURDIR)/var
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo serve test test-sqlite test-postgres lint format bench clean
+.PHONY: install system-deps demo serve test test-sqlite test-postgres lint format bench clean
+
+# Debian packages: xmlsec1 signs and checks SAML messages; chromium runs the browser tests.
+DEBIAN_PACKAGES := xmlsec1 chromium
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,11 +18,19 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Installs the missing Debian packages when run as root; otherwise says what to install.
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Missing Debian packages:$$missing (sudo apt-get install$$missing)"; fi
+
 # Demo mode: documentation IP ranges allowed, X-Forwarded-For trusted from 127.0.0.1.
 demo serve: export MASTHEAD_DEMO = 1
 demo serve: export MASTHEAD_TRUSTED_PROXIES = 127.0.0.1
 
-demo: install
+demo: system-deps install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo
 	@echo "Serving the demo press on http://127.0.0.1:8000/"
