@@ -268,14 +268,12 @@ def sp_config(with_metadata: bool = True) -> SPConfig:
         if hit is not None and time.monotonic() - hit[0] < ttl:
             return hit[1]
         config = SPConfig().load(sp_config_dict(with_metadata))
-        _cached.clear()  # settings changed (tests) or the TTL passed: drop the old ones
+        # Drop configurations of other settings (tests change them); keep the one with or
+        # without metadata beside this one, so the two do not push each other out.
+        for other in [k for k in _cached if k[1:] != key[1:]]:
+            del _cached[other]
         _cached[key] = (time.monotonic(), config)
         return config
-
-
-def clear_config_cache() -> None:
-    with _cache_lock:
-        _cached.clear()
 
 
 def client() -> Saml2Client:
