@@ -25,7 +25,7 @@ def holdings_for(institution: Institution, today: date) -> list[Holding]:
             first_year=Min("year"),
             last_year=Max("year"),
         )
-        first, last = _ends(issues, span)
+        first, last = _ends(issues)
         ended = licence.ends_on is not None and licence.ends_on < today
         holdings.append(
             Holding(
@@ -48,7 +48,8 @@ def holdings_for(institution: Institution, today: date) -> list[Holding]:
     return holdings
 
 
-def _ends(issues, span):
+def _ends(issues):
+    """The first and the last issue in the licensed range."""
     ordered = issues.order_by("year", "cover_date", "volume", "number")
     return ordered.first(), ordered.last()
 

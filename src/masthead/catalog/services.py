@@ -66,7 +66,7 @@ class Importer:
 
     def import_record(self, record: ArticleRecord) -> tuple[Outcome, Article | None]:
         doi = self._doi_for(record)
-        first = self._batch_dois.setdefault(doi.casefold(), _label(record))
+        first = self._batch_dois.setdefault(doi_key(doi), _label(record))
         if first != _label(record):
             raise SourceError(_label(record), f"DOI {doi} was already imported from {first}")
         digest = _digest(record)
