@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "masthead.commerce",
     "masthead.access",
     "masthead.reader",
+    "masthead.usage",
 ]
 
 MIDDLEWARE = [

@@ -103,18 +103,27 @@ def item_for(article: AccessibleItem) -> Item:
     )
 
 
+def reader_institutions(request: HttpRequest) -> tuple[int, ...]:
+    """Every institution the reader belongs to here: SAML sessions and the campus network.
+    Kept on the request: the access decision and usage recording both ask."""
+    if not hasattr(request, "access_institutions"):
+        institutions = set(session_institutions(request))
+        campus = campus_institution(request)
+        if campus is not None:
+            institutions.add(campus)
+        request.access_institutions = tuple(sorted(institutions))
+    return request.access_institutions
+
+
 def reader_for(request: HttpRequest, article: AccessibleItem) -> Reader:
     user = getattr(request, "user", None)
     user_id = user.pk if user is not None and user.is_authenticated else None
-    institutions = set(session_institutions(request))
-    campus = campus_institution(request)
-    if campus is not None:
-        institutions.add(campus)
+    institutions = reader_institutions(request)
     return Reader(
         ip=request_ip(request),
         user_id=user_id,
         is_staff=is_staff(request),
-        institution_ids=tuple(sorted(institutions)),
+        institution_ids=institutions,
         licences=licences_for(institutions, article.journal_id),
         grants=grants_for(user_id, article) if user_id else (),
     )
