@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("back-office/usage/", include("masthead.usage.backoffice_urls")),
+    path("", include("masthead.usage.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.reader.urls")),
 ]

@@ -18,6 +18,9 @@ from masthead.reader.citing import cited_work, download_name
 from masthead.reader.fragments import article_fragments, full_text_fragment
 from masthead.reader.lookup import ArticleRef, find_article, load_article
 from masthead.reader.page_cache import cached_text
+from masthead.usage import counter
+from masthead.usage.services import record
+from masthead.usage.views_count import views_count
 
 
 def home(request):
@@ -67,6 +70,7 @@ def article(request, doi):
     if ref.doi != doi:
         return redirect("reader:article", ref.doi, permanent=True)
     decision = decide_for_request(request, ref, Action.FULL_TEXT, serving=False)
+    record(request, ref, counter.ABSTRACT)
     return _article_page(request, ref, decision, denied=False)
 
 
@@ -77,20 +81,21 @@ def full_text(request, doi):
         return redirect(target, ref.doi)
     decision = decide_for_request(request, ref, Action.FULL_TEXT)
     if not decision.allowed:
-        return _article_page(request, ref, decision, denied=True)
+        return _denied_page(request, ref, decision)
+    record(request, ref, counter.FULL_TEXT)
 
     def render_full_text() -> str:
         article = load_article(ref)
         context = {
             "article": article,
             "decision": decision,
+            "metrics": {"views": mark_safe(VIEWS_SLOT)},  # noqa: S308 - a constant
             **full_text_fragment(article, ref.stamp),
         }
         return render_to_string("reader/full_text.html", context, request)
 
-    return HttpResponse(
-        cached_text(request, f"full:{ref.stamp}:{decision.reason}", render_full_text)
-    )
+    page = cached_text(request, f"full:{ref.stamp}:{decision.reason}", render_full_text)
+    return HttpResponse(_with_views(page, ref))
 
 
 def cite(request, doi):
@@ -102,6 +107,7 @@ def cite(request, doi):
     article = load_article(ref)
     work = cited_work(article)
     if fmt:
+        record(request, ref, counter.CITATION_EXPORT)
         spec = FORMATS[fmt]
         response = HttpResponse(export(work, fmt), content_type=f"{spec.media_type}; charset=utf-8")
         name = f"{download_name(article)}.{spec.extension}"
@@ -117,10 +123,11 @@ def jats_xml(request, doi):
     ref = find_article(doi, preview=is_staff(request))
     decision = decide_for_request(request, ref, Action.XML)
     if not decision.allowed:
-        return _article_page(request, ref, decision, denied=True)
+        return _denied_page(request, ref, decision)
     article = load_article(ref)
     if article.source_format != "jats" or not article.source_xml:
         raise Http404("No JATS source for this article")
+    record(request, ref, counter.FULL_TEXT)  # the full text, as XML: a Request
     response = HttpResponse(article.source_xml, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{download_name(article)}.xml"'
     if not ref.is_open_access:
@@ -133,6 +140,19 @@ def doi_redirect(request, doi):
 
 
 ACCESS_BOX_SLOT = "<!-- masthead:access-box -->"
+VIEWS_SLOT = "<!-- masthead:views -->"
+
+
+def _with_views(page: str, ref: ArticleRef) -> str:
+    """Fill the Views count (at most a minute behind) into a page cached for longer."""
+    return page.replace(VIEWS_SLOT, f"{views_count(ref.pk):,}", 1)
+
+
+def _denied_page(request, ref: ArticleRef, decision: Decision) -> HttpResponse:
+    """Content the reader may not have: a COUNTER denial, and the abstract page instead."""
+    record(request, ref, counter.DENIED, denied=decision.reason)
+    record(request, ref, counter.ABSTRACT)
+    return _article_page(request, ref, decision, denied=True)
 
 
 def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) -> HttpResponse:
@@ -163,13 +183,14 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
             "decision": decision,
             "denied": denied,
             "access_box": mark_safe(ACCESS_BOX_SLOT),  # noqa: S308 - a constant
+            "metrics": {"views": mark_safe(VIEWS_SLOT)},  # noqa: S308 - a constant
             **article_fragments(article(), ref.stamp),
         }
         return render_to_string("reader/article.html", context, request)
 
     shell = cached_text(request, f"abs:{ref.stamp}:{decision.reason}:{int(denied)}", render_shell)
     box = cached_text(request, f"box:{ref.stamp}:{decision.key}", render_box)
-    return HttpResponse(shell.replace(ACCESS_BOX_SLOT, box, 1))
+    return HttpResponse(_with_views(shell.replace(ACCESS_BOX_SLOT, box, 1), ref))
 
 
 def _visible(articles):

@@ -1,6 +1,7 @@
 """`masthead serve`: the production server (gunicorn, threaded workers, static by whitenoise)."""
 
 import os
+import subprocess
 import sys
 
 from django.core.management import call_command
@@ -18,10 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=2)
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument("--access-log", action="store_true", help="log every request")
+        parser.add_argument(
+            "--usage-worker",
+            action="store_true",
+            help="also run `process_usage --loop 60` (COUNTER rollups) beside the server",
+        )
 
     def handle(self, *args, addr, workers, threads, no_collectstatic, access_log, **options):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        if options["usage_worker"]:
+            # Same process group: Ctrl-C in the terminal stops both.
+            subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "60"])  # noqa: S603
         argv = [
             sys.executable,
             "-m",
