@@ -23,8 +23,25 @@ INSERT INTO usage_event (occurred_at, item_id, title_id, yop, kind, denial_reaso
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 """
 
+_INSERT_ASYNC = """
+WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
+INSERT INTO usage_event (occurred_at, item_id, title_id, yop, kind, denial_reason,
+    access_type, access_method, session_id, tracked_session, url, user_agent, institution_ids)
+SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM async
+"""
 _DENIALS = {Reason.NO_LICENSE: "no_license", Reason.LIMIT_EXCEEDED: "limit_exceeded"}
 _PEPPER = hashlib.sha256(f"usage-session:{settings.SECRET_KEY}".encode()).digest()
+
+
+def _insert_sql() -> str:
+    """The event's INSERT. On PostgreSQL, outside a caller's transaction, its commit does not
+    wait for the WAL flush (synchronous_commit off for this one statement's transaction,
+    set in the same round trip): a crash may lose the last fraction of a second of usage,
+    and no page waits for a disk. Inside a caller's transaction the event simply joins it
+    and leaves the caller's durability alone."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _INSERT_ASYNC
+    return _INSERT
 
 
 def access_type(item) -> str:
@@ -78,7 +95,7 @@ def record(
     institutions = reader_institutions(request)
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT,
+            _insert_sql(),
             [
                 timezone.now(),
                 ref.pk,
