@@ -1,6 +1,9 @@
 """COUNTER Release 5.1 usage counting: plain events in, monthly metric counts out.
 
-No Django here: the web layer appends `UsageEvent`s, a batch job calls `count()`.
+No Django here. `count()` takes validated `UsageEvent`s; the batch job (processing.py) feeds
+`count_actions()` plain `Action` tuples in time order, the same rules without the per-event
+validation.
+
 The rules implemented (Code of Practice R5.1, section 7 "Processing" and section 3.3):
 
 * Robots and crawlers are excluded from everything (7.8); the caller decides `is_robot`
@@ -24,8 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 UTC = dt.UTC
@@ -136,58 +140,162 @@ class CountKey(NamedTuple):
     metric_type: str
 
 
-def _double_click_filtered(events: Iterable[UsageEvent]) -> list[UsageEvent]:
-    """Drop robots, then apply the double-click rule of 7.2.
+class Action(NamedTuple):
+    """An event as `count_actions` takes it: already valid, robots already left out.
 
-    The key is user + URL, kept apart for denials: the No_License note of 3.3.8 counts an
-    automatic redirect to the abstract as both a No_License and an Investigation, so a denial
-    and a served page for the same URL never cancel each other out.
+    The fast path for batch processing, which builds plain tuples of this shape (no
+    validation, no timezone handling per event). ``at`` is any time value whose differences
+    compare with the ``window`` given to `count_actions` (datetimes with a timedelta, or
+    integer microseconds with 30_000_000). ``user`` is who the user is for double-clicks
+    (7.2); ``session`` the user-session for unique counting (7.3), built by the caller.
+    ``rows`` are the report rows the action counts in (one per attribution: all usage first,
+    then each institution of the reader; groups of rows that share a row must share their
+    first one); ``title_rows`` the rows of its Unique_Title_* metrics, likewise, empty
+    unless the title's Data_Type is Book or Reference_Work.
     """
-    ordered = sorted((e for e in events if not e.is_robot), key=lambda e: e.timestamp)
-    pending: dict[tuple[str, str, bool], UsageEvent] = {}
-    kept: list[UsageEvent] = []
-    for event in ordered:
-        key = (event.session_id, event.url, event.kind == DENIED)
-        previous = pending.get(key)
-        if previous is not None and event.timestamp - previous.timestamp > DOUBLE_CLICK_WINDOW:
+
+    at: object
+    user: str
+    url: str
+    kind: str
+    denial_reason: str
+    session: Hashable
+    rows: tuple
+    title_rows: tuple = ()
+
+
+def double_click_filtered(actions: Iterable[tuple], window=DOUBLE_CLICK_WINDOW) -> list[tuple]:
+    """The actions 7.2 keeps: of repeats by one user on one URL at most `window` apart, the last.
+
+    ``actions`` must come in time order. The key is user + URL, kept apart for denials: the
+    No_License note of 3.3.8 counts an automatic redirect to the abstract as both a
+    No_License and an Investigation, so a denial and a served page for the same URL never
+    cancel each other out.
+    """
+    pending: dict[tuple[str, str, bool], tuple] = {}
+    kept: list[tuple] = []
+    get = pending.get
+    for action in actions:
+        key = (action[1], action[2], action[3] == DENIED)
+        previous = get(key)
+        if previous is not None and action[0] - previous[0] > window:
             kept.append(previous)
-        pending[key] = event
+        pending[key] = action
     kept.extend(pending.values())
     return kept
 
 
+def _spread(counts: Mapping[tuple, int], into: dict, metric_type: str) -> None:
+    """Counts by group of rows (an action's ``rows``) added to each row of the group."""
+    for rows, n in counts.items():
+        for row in rows:
+            key = (row, metric_type)
+            into[key] = into.get(key, 0) + n
+
+
+class _Unique:
+    """Unique (row, user-session) pairs, tallied by the action's group of rows.
+
+    Groups that share a row share their first row (an item's all-usage row, with its
+    institutions' rows after it), so one session is recorded once per first row; a session
+    that comes back with another group for the same first row (a reader whose institutions
+    changed) adds only the rows it did not count yet.
+    """
+
+    __slots__ = ("first", "extra")
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[Hashable, Hashable], tuple] = {}
+        self.extra: dict[tuple[Hashable, Hashable], set] = {}
+
+    def add(self, rows: tuple, session: Hashable) -> None:
+        key = (rows[0], session)
+        seen = self.first.setdefault(key, rows)
+        if seen is not rows and seen != rows:
+            self.more(key, rows, seen)
+
+    def more(self, key: tuple, rows: tuple, seen: tuple) -> None:
+        self.extra.setdefault(key, set()).update(r for r in rows if r not in seen)
+
+    def spread(self, into: dict, metric_type: str) -> None:
+        counts: Counter[tuple] = Counter(self.first.values())
+        counts.update((r,) for rows in self.extra.values() for r in rows)
+        _spread(counts, into, metric_type)
+
+
+def count_actions(
+    actions: Iterable[tuple], *, window=DOUBLE_CLICK_WINDOW, until=None
+) -> dict[tuple[Hashable, str], int]:
+    """Count ``actions`` (`Action`-shaped tuples in time order): {(row, metric_type): n}.
+
+    Actions at or after ``until`` are a lookahead: they only take part in double-click
+    filtering (a click just after midnight removes the one just before it) and are never
+    counted themselves. Actions are tallied by their group of rows and spread over the rows
+    at the end, so an action costs the same however many institutions it counts for.
+    """
+    investigations: Counter[tuple] = Counter()
+    requests: Counter[tuple] = Counter()
+    denials: dict[str, Counter[tuple]] = {metric: Counter() for metric in DENIAL_METRICS.values()}
+    unique_investigations = _Unique()
+    unique_requests = _Unique()
+    title_investigations = _Unique()
+    title_requests = _Unique()
+    first_investigations = unique_investigations.first.setdefault
+    first_requests = unique_requests.first.setdefault
+    for at, _user, _url, kind, reason, session, rows, title_rows in double_click_filtered(
+        actions, window
+    ):
+        if until is not None and at >= until:
+            continue
+        if kind == DENIED:
+            denials[DENIAL_METRICS[reason]][rows] += 1
+            continue
+        investigations[rows] += 1
+        key = (rows[0], session)
+        # unique_investigations.add(rows, session), inline: this loop runs once per action.
+        seen = first_investigations(key, rows)
+        if seen is not rows and seen != rows:
+            unique_investigations.more(key, rows, seen)
+        if kind in REQUEST_KINDS:
+            requests[rows] += 1
+            seen = first_requests(key, rows)
+            if seen is not rows and seen != rows:
+                unique_requests.more(key, rows, seen)
+            if title_rows:
+                title_requests.add(title_rows, session)
+        if title_rows:
+            title_investigations.add(title_rows, session)
+    totals: dict[tuple[Hashable, str], int] = {}
+    _spread(investigations, totals, TOTAL_ITEM_INVESTIGATIONS)
+    _spread(requests, totals, TOTAL_ITEM_REQUESTS)
+    for metric_type, counts in denials.items():
+        _spread(counts, totals, metric_type)
+    unique_investigations.spread(totals, UNIQUE_ITEM_INVESTIGATIONS)
+    unique_requests.spread(totals, UNIQUE_ITEM_REQUESTS)
+    title_investigations.spread(totals, UNIQUE_TITLE_INVESTIGATIONS)
+    title_requests.spread(totals, UNIQUE_TITLE_REQUESTS)
+    return totals
+
+
 def count(events: Iterable[UsageEvent]) -> dict[CountKey, int]:
     """Count COUNTER R5.1 metrics for ``events`` (any order); zero counts are omitted."""
-    # Rows and sessions are interned to small ints so the unique set stays compact (1e6 events).
-    rows: dict[tuple, int] = {}
-    sessions: dict[tuple, int] = {}
-    totals: Counter[tuple[int, str]] = Counter()
-    unique: set[tuple[int, str, int]] = set()
-    for e in _double_click_filtered(events):
+    actions = []
+    for e in events:
+        if e.is_robot:
+            continue
         ts = e.timestamp
         month = f"{ts.year:04d}-{ts.month:02d}"
-        item = (e.item_id, e.title_id, e.institution_id, e.access_type, e.access_method, month)
-        row = rows.setdefault(item, len(rows))
-        if e.kind == DENIED:
-            totals[(row, DENIAL_METRICS[e.denial_reason])] += 1
-            continue
+        row = (e.item_id, e.title_id, e.institution_id, e.access_type, e.access_method, month)
         day = ts.date()
         session = (e.session_id, day) if e.tracked_session else (e.session_id, day, ts.hour)
-        sid = sessions.setdefault(session, len(sessions))
-        request = e.kind in REQUEST_KINDS
-        totals[(row, TOTAL_ITEM_INVESTIGATIONS)] += 1
-        unique.add((row, UNIQUE_ITEM_INVESTIGATIONS, sid))
-        if request:
-            totals[(row, TOTAL_ITEM_REQUESTS)] += 1
-            unique.add((row, UNIQUE_ITEM_REQUESTS, sid))
-        if e.title_data_type in TITLE_METRIC_DATA_TYPES:
-            title_row = rows.setdefault((None, *item[1:]), len(rows))
-            unique.add((title_row, UNIQUE_TITLE_INVESTIGATIONS, sid))
-            if request:
-                unique.add((title_row, UNIQUE_TITLE_REQUESTS, sid))
-    totals.update((row, metric_type) for row, metric_type, _ in unique)
-    by_row = list(rows)
-    return {CountKey(*by_row[row], metric_type): n for (row, metric_type), n in totals.items()}
+        title_rows = ((None, *row[1:]),) if e.title_data_type in TITLE_METRIC_DATA_TYPES else ()
+        actions.append(
+            (ts, e.session_id, e.url, e.kind, e.denial_reason, session, (row,), title_rows)
+        )
+    actions.sort(key=itemgetter(0))
+    return {
+        CountKey(*row, metric_type): n for (row, metric_type), n in count_actions(actions).items()
+    }
 
 
 def views_count(

@@ -1,0 +1,73 @@
+"""`masthead process_usage`: roll raw usage events up into COUNTER daily counts."""
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+from django.utils import timezone
+
+from masthead.usage import processing
+
+
+def _month(value: str) -> str:
+    try:
+        processing.month_days(value)
+    except ValueError as error:
+        raise CommandError(f"--reprocess wants a month as YYYY-MM, got {value!r}") from error
+    return value
+
+
+class Command(BaseCommand):
+    help = (
+        "Process the closed UTC days not yet processed; --reprocess a month or --day a day "
+        "again after a change of rules or of the robots list (COUNTER 7.11)."
+    )
+
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument("--reprocess", metavar="YYYY-MM", type=_month, help="a whole month")
+        which.add_argument("--day", metavar="YYYY-MM-DD", type=dt.date.fromisoformat)
+        parser.add_argument(
+            "--loop", metavar="SECONDS", type=float, help="keep processing, pausing between passes"
+        )
+
+    def handle(self, *args, reprocess, day, loop, **options):
+        if loop is not None and (reprocess or day):
+            raise CommandError("--loop only processes pending days")
+        if reprocess:
+            self._report(processing.reprocess_month(reprocess))
+        elif day:
+            self._report([processing.process_day(day)])
+        elif loop is None:
+            self._report(self._pending())
+        else:
+            try:
+                while True:
+                    close_old_connections()  # a long-lived worker: reconnect when due
+                    results = self._pending()
+                    if results:
+                        self._report(results)
+                    time.sleep(loop)
+            except KeyboardInterrupt:
+                return
+
+    def _pending(self):
+        now = timezone.now()
+        results = [processing.process_day(d, now) for d in processing.pending_days(now)]
+        processing.mark_quiet_days(now)
+        return results
+
+    def _report(self, results):
+        for r in results:
+            state = "" if r.final else " (open day: provisional)"
+            self.stdout.write(
+                f"{r.day}: {r.events:,} events ({r.robots:,} robots) -> {r.rows:,} rows "
+                f"in {r.seconds:.2f} s, {r.events / max(r.seconds, 1e-9):,.0f} events/s{state}"
+            )
+        events = sum(r.events for r in results)
+        seconds = sum(r.seconds for r in results)
+        self.stdout.write(
+            f"{len(results)} day(s), {events:,} events in {seconds:.2f} s"
+            + (f", {events / seconds:,.0f} events/s" if seconds else "")
+        )
