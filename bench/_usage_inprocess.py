@@ -104,17 +104,31 @@ def recording(doi: str, blocks: int, per_block: int) -> dict:
 # --------------------------------------------------------------------------- 2. processing
 
 
-def synthetic_events(n: int, first_day: dt.date, days: int, titles: list[int], seed: int = 5):
-    """Raw event rows (COLUMNS order): 20 items a title, 50,000 readers, 2 % robots, a third
-    of readers at one or two of 200 institutions, bursts that make double-clicks."""
+def popularity(titles: list[int], seed: int = 7) -> tuple[list[tuple[int, int]], list[float]]:
+    """Items (title, item id), 20 a title, and cumulative Zipf weights (s = 1): as on a real
+    platform, a few articles are read a lot and most a little."""
     rng = random.Random(seed)
+    items = [(title, title * 100 + k) for title in titles for k in range(20)]
+    rng.shuffle(items)
+    cumulative, total = [], 0.0
+    for rank in range(len(items)):
+        total += 1 / (rank + 1)
+        cumulative.append(total)
+    return items, cumulative
+
+
+def synthetic_events(n: int, first_day: dt.date, days: int, titles: list[int], seed: int = 5):
+    """Raw event rows (COLUMNS order) over `days` days: Zipf-popular items, 50,000 readers,
+    2 % robots, a third of readers at one or two of 200 institutions, visits of one to three
+    clicks (some within 30 seconds: double-clicks)."""
+    rng = random.Random(seed)
+    items, cumulative = popularity(titles)
     start = dt.datetime.combine(first_day, dt.time(), tzinfo=dt.UTC)
-    span = days * 86400
+    span = days * 86400 - 600
     rows = []
     while len(rows) < n:
         reader = rng.randrange(50_000)
-        title = titles[rng.randrange(len(titles))]
-        item = title * 100 + rng.randrange(20)
+        title, item = rng.choices(items, cum_weights=cumulative)[0]
         agent = ROBOTS[reader % 2] if reader % 50 == 0 else BROWSERS[reader % len(BROWSERS)]
         institutions = ""
         if reader % 3 == 0:
@@ -163,8 +177,7 @@ def processing_figures(n: int, days: int, titles: list[int]) -> dict:
     write_seconds = write_raw(rows)
     del rows
     started = time.perf_counter()
-    # The last visits run a few minutes into the day after: process it too.
-    results = [processing.process_day(first_day + dt.timedelta(days=d)) for d in range(days + 1)]
+    results = [processing.process_day(first_day + dt.timedelta(days=d)) for d in range(days)]
     seconds = time.perf_counter() - started
     events = sum(r.events for r in results)
     assert events == n, (events, n)
