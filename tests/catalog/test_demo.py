@@ -1,5 +1,6 @@
 """The demo press: the seed article as the seed page shows it; loading twice changes nothing."""
 
+import datetime
 import io
 
 import pytest
@@ -72,3 +73,26 @@ def test_demo_university_reads_on_campus(client, settings):
     assert "Access provided by <strong>Demo University</strong>" in campus.content.decode()
     away = client.get(f"/doi/abs/{SEED_DOI}", HTTP_X_FORWARDED_FOR="192.0.2.1")
     assert "USD 53.00" in away.content.decode()
+
+
+def test_demo_has_a_year_of_usage_and_the_readme_sushi_credentials(client):
+    load()
+    from masthead.usage.models import Event
+
+    events = Event.objects.count()
+    assert events > 1000
+    html = client.get(f"/doi/abs/{SEED_DOI}").content.decode()
+    views = int(html.split('metric-views"><strong>')[1].split("<")[0].replace(",", ""))
+    assert 150 < views < 400  # the seed page shows 213; the demo's year is about that
+    load()
+    assert Event.objects.count() == events + 1  # loaded once; the +1 is the page view above
+    month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    for customer, requestor, key, institution in (
+        ("demo-university", "demo-library", "demo-university-key", "Demo University"),
+        ("0000000000000000", "demo-publisher", "demo-world-key", "The World"),
+    ):
+        params = {"customer_id": customer, "requestor_id": requestor, "api_key": key,
+                  "begin_date": month, "end_date": month}  # fmt: skip
+        report = client.get("/sushi/r51/reports/tr_j1", params).json()
+        assert report["Report_Header"]["Institution_Name"] == institution
+        assert report["Report_Items"], report["Report_Header"].get("Exceptions")

@@ -13,9 +13,13 @@ import hashlib
 import random
 
 from masthead.usage import counter
-from masthead.usage.models import Event
+from masthead.usage.models import Event, SushiCredential
+from masthead.usage.sushi_auth import api_key_hash
 
 DAYS = 365
+# customer_id, requestor_id, api_key. 0000000000000000 is "The World" (8.2).
+WORLD_CREDENTIALS = ("0000000000000000", "demo-publisher", "demo-world-key")
+UNIVERSITY_CREDENTIALS = ("demo-university", "demo-library", "demo-university-key")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120"
 CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
@@ -38,7 +42,7 @@ def demo_history(articles, institution_id: int, today: dt.date, seed: int = 2023
     events: list[Event] = []
     start = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=DAYS)
     for rank, article in enumerate(articles):
-        popularity = max(2, int(220 / (1 + rank)))
+        popularity = max(2, int(180 / (1 + rank)))
         kind_of_access = access_type(article)
         for visit in range(popularity):
             at = start + dt.timedelta(seconds=rng.randrange(DAYS * 86400))
@@ -78,3 +82,21 @@ def load_demo_usage(articles, institution_id: int, today: dt.date) -> int:
     events = demo_history(articles, institution_id, today)
     Event.objects.bulk_create(events, batch_size=5000)
     return len(events)
+
+
+def demo_sushi_credentials(institution) -> None:
+    """The publisher's global credential and Demo University's library's (README)."""
+    for name, owner, (customer_id, requestor_id, api_key) in (
+        ("Masthead Demo Press (The World)", None, WORLD_CREDENTIALS),
+        (f"{institution.name} library", institution, UNIVERSITY_CREDENTIALS),
+    ):
+        SushiCredential.objects.update_or_create(
+            customer_id=customer_id,
+            defaults={
+                "name": name,
+                "institution": owner,
+                "requestor_id": requestor_id,
+                "api_key_sha256": api_key_hash(api_key),
+                "is_active": True,
+            },
+        )

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from masthead.catalog.demo import pubmed_baseline
 from masthead.catalog.demo.press import (
@@ -12,9 +13,12 @@ from masthead.catalog.demo.press import (
 )
 from masthead.catalog.demo.university import CAMPUS_RANGE, demo_reader, demo_university
 from masthead.catalog.management.commands._importing import run_import
-from masthead.catalog.models import Publisher
+from masthead.catalog.models import Article, Publisher
 from masthead.catalog.services import Importer, ImportSummary
 from masthead.jats.pubmed import iter_pubmed_file
+from masthead.reader.lookup import find_article
+from masthead.usage import processing
+from masthead.usage.demo import demo_sushi_credentials, load_demo_usage
 
 DEFAULT_SHARED = Path(settings.BASE_DIR).parents[1].parent / "shared"
 
@@ -56,6 +60,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"eLife full texts: skipped ({elife} not found)")
 
+        self.load_usage(university)
         if no_pubmed:
             return
         baseline = pubmed_baseline.fetch(Path(settings.MASTHEAD_HOME) / "cache")
@@ -66,3 +71,15 @@ class Command(BaseCommand):
         if pubmed_limit:
             records = (r for _, r in zip(range(pubmed_limit), records, strict=False))
         run_import(self, importer, records, pubmed_limit or None, "record", quiet)
+
+    def load_usage(self, university) -> None:
+        """A year of usage of the demo's full-text articles, processed like any other."""
+        dois = Article.objects.filter(is_published=True, source_format="jats")
+        refs = [find_article(doi) for doi in dois.order_by("pk").values_list("doi", flat=True)]
+        written = load_demo_usage(refs[:300], university.pk, timezone.now().date())
+        days = processing.process_pending()
+        demo_sushi_credentials(university)
+        self.stdout.write(
+            f"usage: {written} demo events, {len(days)} days processed; "
+            "SUSHI credentials for Demo University and The World (README)"
+        )
