@@ -132,6 +132,10 @@ MEDIA_URL = "/media/"
 # The public site's name and the address its links are built on.
 MASTHEAD_SITE_NAME = os.environ.get("MASTHEAD_SITE_NAME", "Masthead Demo Press")
 MASTHEAD_BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# COUNTER: the platform's ID (the namespace of its proprietary identifiers) and its record
+# in the COUNTER Registry, as the reports' headers give them.
+MASTHEAD_PLATFORM_ID = os.environ.get("MASTHEAD_PLATFORM_ID", "masthead")
+MASTHEAD_COUNTER_REGISTRY_RECORD = os.environ.get("MASTHEAD_COUNTER_REGISTRY_RECORD", "")
 
 LOGGING = {
     "version": 1,

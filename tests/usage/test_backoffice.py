@@ -9,7 +9,7 @@ from masthead.access.models import Institution
 from masthead.catalog.models import Journal
 from masthead.usage.models import DailyUsage, ProcessedDay, SushiCredential
 
-pytestmark = pytest.mark.urls("tests.usage.backoffice_test_urls")
+pytestmark = pytest.mark.django_db
 
 BASE = "/back-office/usage/"
 TII, TIR = "Total_Item_Investigations", "Total_Item_Requests"
@@ -279,3 +279,9 @@ def test_overview_queries_are_few(admin_client, used, django_assert_max_num_quer
     admin_client.get(BASE)  # the session and user are loaded once per request anyway
     with django_assert_max_num_queries(8):
         assert admin_client.get(f"{BASE}?{PERIOD}").status_code == 200
+
+
+def test_staff_find_the_usage_pages_from_every_page(admin_client, client, journal):
+    link = f'href="{BASE}"'
+    assert link in admin_client.get("/").content.decode()
+    assert link not in client.get("/").content.decode()

@@ -5,13 +5,11 @@ import datetime as dt
 import json
 
 import pytest
-from django.urls import Resolver404, include, path, resolve
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from masthead import urls as project_urls
 from masthead.access.models import Institution
 from masthead.usage.models import DailyUsage, ProcessedDay, SushiCredential
 from masthead.usage.sushi_auth import api_key_hash
@@ -50,18 +48,6 @@ def response_schema(status: str) -> Draft202012Validator:
 def assert_valid(validator: Draft202012Validator, data) -> None:
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
-
-
-# The project's routes with the SUSHI ones, also before masthead/urls.py includes them.
-urlpatterns = [path("", include("masthead.usage.urls")), *project_urls.urlpatterns]
-
-
-@pytest.fixture(autouse=True)
-def _sushi_urls(settings):
-    try:
-        resolve(f"{BASE}/status")
-    except Resolver404:
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture

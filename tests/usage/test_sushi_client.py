@@ -3,28 +3,15 @@
 import datetime as dt
 import io
 
+import celus_nigiri.client as nigiri
 import pytest
-from django.urls import Resolver404, include, path, resolve
 
-from masthead import urls as project_urls
 from masthead.access.models import Institution
 from masthead.usage.models import DailyUsage, ProcessedDay, SushiCredential
 from masthead.usage.sushi_auth import api_key_hash
 
-nigiri = pytest.importorskip("celus_nigiri.client")
-
 D = dt.date
 pytestmark = pytest.mark.django_db(transaction=True)
-
-urlpatterns = [path("", include("masthead.usage.urls")), *project_urls.urlpatterns]
-
-
-@pytest.fixture(autouse=True)
-def _sushi_urls(settings):
-    try:
-        resolve("/sushi/r51/status")
-    except Resolver404:
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture

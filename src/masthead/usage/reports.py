@@ -50,12 +50,12 @@ def platform_name() -> str:
 
 def platform_id() -> str:
     """The platform's namespace for Proprietary identifiers (COUNTER: 2-18 characters)."""
-    value = getattr(settings, "MASTHEAD_PLATFORM_ID", "") or "masthead"
+    value = settings.MASTHEAD_PLATFORM_ID or "masthead"
     return value if _PLATFORM_ID.fullmatch(value) else "masthead"
 
 
 def registry_record() -> str:
-    return getattr(settings, "MASTHEAD_COUNTER_REGISTRY_RECORD", "")
+    return settings.MASTHEAD_COUNTER_REGISTRY_RECORD
 
 
 def institution_identifiers(customer_id: str) -> dict:
