@@ -24,3 +24,10 @@ def as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def explain(sql: str, params: list) -> str:
+    """The database's plan for a query, as text (for tests that pin an index, and people)."""
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    rows = fetch_all(prefix + sql, params)
+    return "\n".join(" ".join(str(c) for c in row) for row in rows)

@@ -90,8 +90,8 @@ def test_query_count_does_not_grow_with_authors_and_references(client, make_arti
             client.get(f"/doi/abs/{article.doi}")
         counts.append(len(queries))
     # lookup, IP range, the usage event's INSERT, article, contributors, references, offers,
-    # and the Views count (rollups, then the day's raw events)
-    assert counts[0] == counts[1] == 9
+    # and the Views count (one query: rollups and the worker's live views)
+    assert counts[0] == counts[1] == 8
     with CaptureQueriesContext(connection) as warm:
         html = page(client, large)
     # the narrow lookup, the IP range and the usage event; the page and Views are cached

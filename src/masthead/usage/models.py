@@ -68,10 +68,49 @@ class DailyUsage(models.Model):
             models.Index(fields=["institution_id", "day"], name="usage_daily_inst_day"),
             models.Index(fields=["item_id", "day"], name="usage_daily_item_day"),
             models.Index(fields=["day"], name="usage_daily_day"),
+            # The Views count reads one row a day per article, not every metric and
+            # institution of it.
+            models.Index(
+                fields=["item_id", "day"],
+                name="usage_daily_views",
+                condition=models.Q(
+                    institution_id__isnull=True,
+                    metric_type="Total_Item_Investigations",
+                    access_method="Regular",
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} item {self.item_id}: {self.metric_type} = {self.count}"
+
+
+class LiveViews(models.Model):
+    """Views (Total_Item_Investigations, Regular, all usage) of days not yet rolled up,
+    folded in from raw events every few seconds by the usage worker (live.py), so that the
+    article page reads a number instead of counting events."""
+
+    item_id = models.BigIntegerField()
+    day = models.DateField()
+    views = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item_id", "day"], name="usage_liveviews_item_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} item {self.item_id}: {self.views} views"
+
+
+class Watermark(models.Model):
+    """How far a worker has folded raw events in (one row per worker kind)."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class ProcessedDay(models.Model):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from masthead.catalog.models import Article, Contributor, Journal
 from masthead.sql import as_date
+from masthead.sql import explain as sql_explain
 from masthead.usage import report_format as fmt
 from masthead.usage.models import DailyUsage, ProcessedDay
 
@@ -224,10 +225,7 @@ def explain(plan: fmt.Plan, institution_id: int | None, days: tuple[date, date])
     if query is None:
         return ""
     sql, params, _ = query
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-    with connection.cursor() as cursor:
-        cursor.execute(prefix + sql, params)
-        return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
+    return sql_explain(sql, params)
 
 
 def _resolve_item_id(level: str, value: str) -> list[int]:

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--usage-worker",
             action="store_true",
-            help="also run `process_usage --loop 60` (COUNTER rollups) beside the server",
+            help="also run `process_usage --loop 10` (COUNTER rollups, Views) beside the server",
         )
 
     def handle(self, *args, addr, workers, threads, no_collectstatic, access_log, **options):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         if options["usage_worker"]:
             # Same process group: Ctrl-C in the terminal stops both.
-            subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "60"])  # noqa: S603
+            subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "10"])  # noqa: S603
         argv = [
             sys.executable,
             "-m",

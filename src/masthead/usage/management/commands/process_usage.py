@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
-from masthead.usage import processing
+from masthead.usage import live, processing
 
 
 def _month(value: str) -> str:
@@ -53,9 +53,11 @@ class Command(BaseCommand):
                 return
 
     def _pending(self):
+        """Closed days into rollups, then the open day's new events into the Views count."""
         now = timezone.now()
         results = [processing.process_day(d, now) for d in processing.pending_days(now)]
         processing.mark_quiet_days(now)
+        live.fold(now)
         return results
 
     def _report(self, results):
