@@ -121,3 +121,12 @@ def test_a_signed_in_session_is_a_tracked_session(client, paywalled):
     client.force_login(user)
     client.get(f"/doi/abs/{paywalled.doi}")
     assert Event.objects.get().tracked_session
+
+
+def test_the_jats_xml_end_point_is_text_and_data_mining(client, make_article):
+    article = make_article(
+        is_open_access=True, source_format="jats", source_xml="<article><front/></article>"
+    )
+    assert client.get(f"/doi/xml/{article.doi}").status_code == 200
+    event = Event.objects.get()
+    assert (event.kind, event.access_method) == ("full_text", "TDM")

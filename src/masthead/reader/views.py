@@ -127,7 +127,9 @@ def jats_xml(request, doi):
     article = load_article(ref)
     if article.source_format != "jats" or not article.source_xml:
         raise Http404("No JATS source for this article")
-    record(request, ref, counter.FULL_TEXT)  # the full text, as XML: a Request
+    # The platform's dedicated end-point for text and data mining (7.10): its downloads
+    # are Requests with Access_Method TDM, kept out of the Standard Views and of Views.
+    record(request, ref, counter.FULL_TEXT, access_method="TDM")
     response = HttpResponse(article.source_xml, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{download_name(article)}.xml"'
     if not ref.is_open_access:
