@@ -238,62 +238,55 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "usage/overview.html", context)
 
 
+def _charted(request: HttpRequest, name: str, chart_id: str, **scope) -> dict:
+    """The period and customer the GET params ask for, and the monthly chart of `scope`
+    (a journal_id or an item_id) for them: the context both usage pages share."""
+    first, last = _period(request)
+    customer = _customer(request)
+    series = monthly.monthly_series(
+        institution_id=customer.institution_id,
+        first_month=first,
+        last_month=last,
+        metric_types=monthly.TABLE_METRICS,
+        **scope,
+    )
+    chart, chart_rows = _chart(f"{name}: monthly usage, {customer.name}", series, chart_id)
+    return {
+        "first": first,
+        "last": last,
+        "customer": customer,
+        "chart": chart,
+        "chart_rows": chart_rows,
+        "metrics": monthly.TABLE_METRICS,
+        "period_query": _period_query(first, last, customer),
+        **_form_context(first, last, customer),
+    }
+
+
 @never_cache
 @staff_member_required
 def journal_usage(request: HttpRequest, code: str) -> HttpResponse:
     journal = get_object_or_404(Journal, code=code)
     try:
-        first, last = _period(request)
-        customer = _customer(request)
+        context = _charted(request, journal.title, "journal-chart", journal_id=journal.pk)
     except BadParameter as error:
         return _bad_request(request, error)
-    series = monthly.monthly_series(
-        journal_id=journal.pk,
-        institution_id=customer.institution_id,
-        first_month=first,
-        last_month=last,
-        metric_types=monthly.TABLE_METRICS,
-    )
-    chart, chart_rows = _chart(
-        f"{journal.title}: monthly usage, {customer.name}", series, "journal-chart"
-    )
     top = monthly.totals_by(
         "item_id",
         journal_id=journal.pk,
-        institution_id=customer.institution_id,
-        first_month=first,
-        last_month=last,
+        institution_id=context["customer"].institution_id,
+        first_month=context["first"],
+        last_month=context["last"],
         limit=TOP_ARTICLES,
     )
     articles = Article.objects.filter(pk__in=[pk for pk, _ in top]).only("pk", "title", "doi")
     by_pk = {a.pk: a for a in articles}
     rows = [
-        {
-            "pk": pk,
-            "article": by_pk.get(pk),
-            "values": [values[m] for m in monthly.TABLE_METRICS],
-        }
+        {"pk": pk, "article": by_pk.get(pk), "values": [values[m] for m in monthly.TABLE_METRICS]}
         for pk, values in top
     ]
-    return render(
-        request,
-        "usage/journal.html",
-        {
-            "journal": journal,
-            "first": first,
-            "last": last,
-            "customer": customer,
-            "chart": chart,
-            "chart_rows": chart_rows,
-            "rows": rows,
-            "metrics": monthly.TABLE_METRICS,
-            "period_query": _period_query(first, last, customer),
-            "institutions": _institutions(),
-            "form_customer": customer.param,
-            "form_begin": monthly.month_key(first),
-            "form_end": monthly.month_key(last),
-        },
-    )
+    context.update(journal=journal, rows=rows)
+    return render(request, "usage/journal.html", context)
 
 
 @never_cache
@@ -301,43 +294,13 @@ def journal_usage(request: HttpRequest, code: str) -> HttpResponse:
 def article_usage(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("journal"), pk=pk)
     try:
-        first, last = _period(request)
-        customer = _customer(request)
+        context = _charted(request, article.title, "article-chart", item_id=article.pk)
     except BadParameter as error:
         return _bad_request(request, error)
-    series = monthly.monthly_series(
-        item_id=article.pk,
-        institution_id=customer.institution_id,
-        first_month=first,
-        last_month=last,
-        metric_types=monthly.TABLE_METRICS,
-    )
-    chart, chart_rows = _chart(
-        f"{article.title}: monthly usage, {customer.name}", series, "article-chart"
-    )
-    totals = [
-        sum(row["values"][i] for row in chart_rows) for i in range(len(monthly.TABLE_METRICS))
-    ]
-    return render(
-        request,
-        "usage/article.html",
-        {
-            "article": article,
-            "journal": article.journal,
-            "first": first,
-            "last": last,
-            "customer": customer,
-            "chart": chart,
-            "chart_rows": chart_rows,
-            "totals": totals,
-            "metrics": monthly.TABLE_METRICS,
-            "period_query": _period_query(first, last, customer),
-            "institutions": _institutions(),
-            "form_customer": customer.param,
-            "form_begin": monthly.month_key(first),
-            "form_end": monthly.month_key(last),
-        },
-    )
+    rows = context["chart_rows"]
+    totals = [sum(row["values"][i] for row in rows) for i in range(len(monthly.TABLE_METRICS))]
+    context.update(article=article, journal=article.journal, totals=totals)
+    return render(request, "usage/article.html", context)
 
 
 # -- COUNTER reports --------------------------------------------------------------------
