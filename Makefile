@@ -63,6 +63,7 @@ test-postgres: install
 bench: install
 	$(PY) bench/article_page.py
 	$(PY) bench/access.py
+	$(PY) bench/usage.py
 
 clean:
 	rm -rf $(VENV) var
