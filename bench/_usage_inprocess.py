@@ -226,11 +226,17 @@ def tr_figures(n: int, titles: list[int]) -> dict:
     built = year_of_rollups(n, titles, year)
     figures = {"year_events": built["events"], "year_rollup_rows": built["rollup_rows"],
                "year_count_seconds": built["count_and_write_seconds"]}  # fmt: skip
-    for name, institution in (("world", None), ("institution", 1)):
+    # The master TR as harvesters usually ask for it, then with YOP and Access_Type shown
+    # (a row per title, year of publication and access type: the biggest TR there is).
+    for name, institution, attributes in (
+        ("world", None, ()),
+        ("world_attributes", None, ("Access_Type", "YOP")),
+        ("institution", 1, ()),
+    ):
         request = reports.ReportRequest(
             report_id="tr", begin=dt.date(year, 1, 1), end=dt.date(year, 12, 31),
             institution_id=institution, customer_id=name, institution_name=name,
-            attributes_to_show=("Access_Type", "YOP"),
+            attributes_to_show=attributes,
         )  # fmt: skip
         started = time.perf_counter()
         report = reports.build_report(request)

@@ -89,14 +89,16 @@ def table(results: list[dict]) -> str:
     lines += [
         "",
         "| backend | year's events | counted into rollups s | rollup rows | TR The World s "
-        "(items) | TR one institution s (items) | TSV s |",
-        "|---|---|---|---|---|---|---|",
+        "(titles) | TR with YOP and Access_Type s (rows) | TR one institution s (titles) "
+        "| TSV s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         t = r["tr"]
         lines.append(
             f"| {r['backend']} | {t['year_events']:,} | {t['year_count_seconds']:.1f} "
             f"| {t['year_rollup_rows']:,} | {t['tr_world_seconds']:.2f} ({t['tr_world_items']}) "
+            f"| {t['tr_world_attributes_seconds']:.2f} ({t['tsv_world_attributes_lines']:,}) "
             f"| {t['tr_institution_seconds']:.2f} ({t['tr_institution_items']}) "
             f"| {t['tsv_world_seconds']:.2f} |"
         )

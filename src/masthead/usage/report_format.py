@@ -19,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 RELEASE = "5.1"
 WORLD_CUSTOMER_ID = "0000000000000000"
@@ -477,8 +479,7 @@ def header(
 # -- report items ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UsageRow:
+class UsageRow(NamedTuple):
     """One grouped sum: an item's (or title's) metric in a month, per shown dimension."""
 
     key: int | None  # title_id (TR), item_id (IR), None (PR)
@@ -490,14 +491,20 @@ class UsageRow:
     access_method: str | None = None
 
 
+@lru_cache(maxsize=4096)
 def yop_text(yop: int | None) -> str:
     return f"{yop:04d}" if yop and 0 < yop <= 9999 else UNKNOWN_YOP
 
 
+_ATTRIBUTE_OF = {
+    "YOP": lambda row: yop_text(row.yop),
+    "Access_Type": lambda row: row.access_type,
+    "Access_Method": lambda row: row.access_method,
+}
+
+
 def _attribute_values(row: UsageRow, dimensions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    values = {"YOP": yop_text(row.yop), "Access_Type": row.access_type,
-              "Access_Method": row.access_method}  # fmt: skip
-    return tuple((d, values[d]) for d in dimensions)
+    return tuple((d, _ATTRIBUTE_OF[d](row)) for d in dimensions)
 
 
 def _sort_key(attrs: tuple[tuple[str, str], ...]):
@@ -507,11 +514,15 @@ def _sort_key(attrs: tuple[tuple[str, str], ...]):
 
 def _group(rows: Iterable[UsageRow], dimensions: tuple[str, ...], month_of) -> dict:
     """key → attribute values → metric → month → count (zeros dropped)."""
-    tree: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+    flat: dict[tuple, int] = {}
+    get = flat.get
     for row in rows:
         if row.count:
-            attrs = _attribute_values(row, dimensions)
-            tree[row.key][attrs][row.metric][month_of(row.month)] += row.count
+            cell = (row.key, _attribute_values(row, dimensions), row.metric, month_of(row.month))
+            flat[cell] = get(cell, 0) + row.count
+    tree: dict = {}
+    for (key, attrs, metric, month), n in flat.items():
+        tree.setdefault(key, {}).setdefault(attrs, {}).setdefault(metric, {})[month] = n
     return tree
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max, Min, Q
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from masthead.catalog.models import Article, Contributor, Journal
@@ -198,25 +198,29 @@ def _read(plan: fmt.Plan, institution_id: int | None, days: tuple[date, date]):
     if query is None:
         return []
     sql, params, group = query
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A year of a big platform groups millions of rows: in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    key = group[0] if group[0] in ("title_id", "item_id") else None
-    out = []
-    for record in result:
-        values = dict(zip(group, record[:-2], strict=True))
-        out.append(
-            fmt.UsageRow(
-                key=values[key] if key else None,
-                month=str(record[-2]),
-                metric=values["metric_type"],
-                count=int(record[-1] or 0),
-                yop=values.get("yop"),
-                access_type=values.get("access_type"),
-                access_method=values.get("access_method"),
-            )
+    at = {column: i for i, column in enumerate(group)}
+    key = at.get("title_id", at.get("item_id"))
+    yop, access_type, access_method = (at.get(c) for c in ("yop", "access_type", "access_method"))
+    metric = at["metric_type"]
+    row = fmt.UsageRow
+    return [
+        row(
+            None if key is None else r[key],
+            str(r[-2]),
+            r[metric],
+            int(r[-1] or 0),
+            None if yop is None else r[yop],
+            None if access_type is None else r[access_type],
+            None if access_method is None else r[access_method],
         )
-    return out
+        for r in result
+    ]
 
 
 def explain(plan: fmt.Plan, institution_id: int | None, days: tuple[date, date]) -> str:
@@ -254,23 +258,34 @@ def _issn(value: str) -> str | None:
     return value if _ISSN.fullmatch(value) else None
 
 
-def _title_meta(journal: Journal) -> dict:
+_CODE = "journal-code"
+
+
+def _journal_url() -> str:
+    """The public address of a journal's page, with _CODE for its code (one reverse for
+    a thousand titles)."""
+    try:
+        return settings.MASTHEAD_BASE_URL + reverse("reader:journal", args=[_CODE])
+    except NoReverseMatch:  # the reader's pages are not mounted
+        return ""
+
+
+def _title_meta(journal: Journal, journal_url: str) -> dict:
     ids: dict = {}
     if issn := _issn(journal.issn_print):
         ids["Print_ISSN"] = issn
     if issn := _issn(journal.issn_online):
         ids["Online_ISSN"] = issn
     ids["Proprietary"] = f"{platform_id()}:{journal.code}"
-    try:
-        ids["URI"] = settings.MASTHEAD_BASE_URL + journal.get_absolute_url()
-    except NoReverseMatch:  # the reader's pages are not mounted
-        pass
+    if journal_url:
+        ids["URI"] = journal_url.replace(_CODE, journal.code)
     return {"Title": journal.title, "Publisher": journal.publisher.name, "Item_ID": ids}
 
 
 def _titles(ids) -> dict[int, dict]:
     journals = Journal.objects.filter(pk__in=list(ids)).select_related("publisher")
-    return {j.pk: _title_meta(j) for j in journals}
+    journal_url = _journal_url()
+    return {j.pk: _title_meta(j, journal_url) for j in journals}
 
 
 def _items(ids) -> dict[int, dict]:
