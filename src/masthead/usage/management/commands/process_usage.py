@@ -2,9 +2,10 @@
 
 import datetime as dt
 import time
+from contextlib import suppress
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from masthead.usage import live, processing
@@ -58,6 +59,11 @@ class Command(BaseCommand):
         results = [processing.process_day(d, now) for d in processing.pending_days(now)]
         processing.mark_quiet_days(now)
         live.fold(now)
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            # The web processes leave WAL checkpoints to this worker (settings.py); one that
+            # cannot run now runs on the next pass.
+            with suppress(OperationalError), connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return results
 
     def _report(self, results):
