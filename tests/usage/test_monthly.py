@@ -7,14 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.usage.models import DailyUsage
-from masthead.usage.monthly import (
-    last_day,
-    monthly_series,
-    months_between,
-    parse_month,
-    series_values,
-    totals_by,
-)
+from masthead.usage.monthly import monthly_series, parse_month, series_values, totals_by
+from masthead.usage.months import last_of_month, months
 
 TII, TIR, UIR = "Total_Item_Investigations", "Total_Item_Requests", "Unique_Item_Requests"
 
@@ -115,9 +109,9 @@ def test_months_helpers():
     for bad in ("2026-13", "2026-00", "2026-3", "26-03", "march", "", "2026-03-01", "0001-01"):
         with pytest.raises(ValueError):
             parse_month(bad)
-    assert last_day(date(2024, 2, 1)) == date(2024, 2, 29)
-    assert last_day(date(2026, 12, 1)) == date(2026, 12, 31)
-    assert months_between(date(2026, 2, 1), date(2026, 1, 1)) == []
+    assert last_of_month(date(2024, 2, 1)) == date(2024, 2, 29)
+    assert last_of_month(date(2026, 12, 1)) == date(2026, 12, 31)
+    assert months(date(2026, 2, 1), date(2026, 1, 1)) == []
 
 
 def test_bad_periods(db):

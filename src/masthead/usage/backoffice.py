@@ -8,11 +8,12 @@ Regular usage only; TDM is in the COUNTER reports, kept apart as COUNTER wants.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from masthead.access.models import Institution
 from masthead.catalog.models import Article, Journal
 from masthead.usage import charts, monthly
 from masthead.usage.models import SushiCredential
+from masthead.usage.months import last_of_month, month_key, months
 from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report
 from masthead.usage.tabular import to_tsv
 
@@ -150,8 +152,8 @@ def _form_context(first: date, last: date, customer: Customer | None, report_id=
         "institutions": _institutions(),
         "form_report": report_id,
         "form_customer": customer.param if customer else WORLD,
-        "form_begin": monthly.month_key(first),
-        "form_end": monthly.month_key(last),
+        "form_begin": month_key(first),
+        "form_end": month_key(last),
     }
 
 
@@ -178,8 +180,8 @@ def _chart(title: str, series, chart_id: str) -> tuple[str, list[dict]]:
 def _period_query(first: date, last: date, customer: Customer) -> str:
     return urlencode(
         {
-            "begin": monthly.month_key(first),
-            "end": monthly.month_key(last),
+            "begin": month_key(first),
+            "end": month_key(last),
             "customer": customer.param,
         }
     )
@@ -314,7 +316,7 @@ def _report_request(request: HttpRequest):
     req = ReportRequest(
         report_id=report_id,
         begin=first,
-        end=monthly.last_day(last),
+        end=last_of_month(last),
         institution_id=customer.institution_id,
         customer_id=_customer_id(customer.institution_id),
         institution_name=customer.name,
@@ -342,7 +344,7 @@ def _report_months(header: dict, fallback: list[str]) -> list[str]:
         last = date.fromisoformat(str(filters["End_Date"])[:10])
     except (KeyError, ValueError):
         return fallback
-    return monthly.months_between(first, last)
+    return months(first, last)
 
 
 def report_table(report: dict, months: list[str]) -> dict:
@@ -438,8 +440,8 @@ def report(request: HttpRequest) -> HttpResponse:
         {
             "report": report_id,
             "customer": customer.param,
-            "begin": monthly.month_key(first),
-            "end": monthly.month_key(last),
+            "begin": month_key(first),
+            "end": month_key(last),
         }
     )
     return render(
@@ -451,7 +453,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "customer": customer,
             "first": first,
             "last": last,
-            "table": report_table(built, monthly.months_between(first, last)),
+            "table": report_table(built, months(first, last)),
             "json_url": f"{reverse('usage_admin:report_json')}?{query}",
             "tsv_url": f"{reverse('usage_admin:report_tsv')}?{query}",
             **_form_context(first, last, customer, report_id),
@@ -461,34 +463,31 @@ def report(request: HttpRequest) -> HttpResponse:
 
 def file_name(report_id: str, first: date, last: date, extension: str) -> str:
     """TR_J3_2026-01_2026-06.tsv"""
-    return f"{report_id.upper()}_{monthly.month_key(first)}_{monthly.month_key(last)}.{extension}"
+    return f"{report_id.upper()}_{month_key(first)}_{month_key(last)}.{extension}"
+
+
+def _download(request: HttpRequest, extension: str, content_type: str, text) -> HttpResponse:
+    """The report the GET params ask for, as an attachment in one of COUNTER's forms."""
+    try:
+        req, report_id, _, first, last = _report_request(request)
+    except BadParameter as error:
+        return _bad_request(request, error)
+    response = HttpResponse(text(build_report(req)), content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{file_name(report_id, first, last, extension)}"'
+    )
+    return response
 
 
 @never_cache
 @staff_member_required
 def report_json(request: HttpRequest) -> HttpResponse:
-    try:
-        req, report_id, _, first, last = _report_request(request)
-    except BadParameter as error:
-        return _bad_request(request, error)
-    response = JsonResponse(build_report(req), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = (
-        f'attachment; filename="{file_name(report_id, first, last, "json")}"'
+    return _download(
+        request, "json", "application/json", lambda report: json.dumps(report, indent=2)
     )
-    return response
 
 
 @never_cache
 @staff_member_required
 def report_tsv(request: HttpRequest) -> HttpResponse:
-    try:
-        req, report_id, _, first, last = _report_request(request)
-    except BadParameter as error:
-        return _bad_request(request, error)
-    response = HttpResponse(
-        to_tsv(build_report(req)), content_type="text/tab-separated-values; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{file_name(report_id, first, last, "tsv")}"'
-    )
-    return response
+    return _download(request, "tsv", "text/tab-separated-values; charset=utf-8", to_tsv)

@@ -21,6 +21,7 @@ from django.db.models.functions import TruncMonth
 from masthead.sql import as_date
 from masthead.usage import counter
 from masthead.usage.models import DailyUsage
+from masthead.usage.months import last_of_month, month_key, months
 
 REGULAR = "Regular"
 TDM = "TDM"
@@ -49,28 +50,6 @@ def parse_month(text: str) -> date:
     return date(year, month, 1)
 
 
-def month_key(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def next_month(d: date) -> date:
-    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
-
-
-def last_day(month: date) -> date:
-    """The last day of month's month."""
-    return date.fromordinal(next_month(month).toordinal() - 1)
-
-
-def months_between(first: date, last: date) -> list[str]:
-    """Every month from first's to last's, both included, as 'YYYY-MM'."""
-    current, end, out = date(first.year, first.month, 1), date(last.year, last.month, 1), []
-    while current <= end:
-        out.append(month_key(current))
-        current = next_month(current)
-    return out
-
-
 def check_period(first_month: date, last_month: date) -> None:
     """ValueError when the period runs backwards or is longer than MAX_MONTHS."""
     if first_month > last_month:
@@ -95,7 +74,7 @@ def _rows(
     check_period(first_month, last_month)
     where = Q(
         day__gte=date(first_month.year, first_month.month, 1),
-        day__lte=last_day(last_month),
+        day__lte=last_of_month(last_month),
         access_method=access_method,
         metric_type__in=metric_types,
     )
@@ -140,7 +119,7 @@ def monthly_series(
         .annotate(total=Sum("count"))
         .order_by()
     )
-    series = {m: dict.fromkeys(metric_types, 0) for m in months_between(first_month, last_month)}
+    series = {m: dict.fromkeys(metric_types, 0) for m in months(first_month, last_month)}
     for month, metric, total in rows:
         series[month_key(as_date(month))][metric] += total or 0
     return list(series.items())

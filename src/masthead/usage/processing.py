@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from masthead.usage import counter
 from masthead.usage.models import LiveViews, ProcessedDay
+from masthead.usage.months import last_of_month
 
 UTC = dt.UTC
 SECOND = 1_000_000  # times are microseconds
@@ -415,8 +416,7 @@ def reprocess(
 def month_days(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of a "YYYY-MM" month."""
     first = dt.date.fromisoformat(f"{month}-01")
-    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return first, following - dt.timedelta(days=1)
+    return first, last_of_month(first)
 
 
 def reprocess_month(month: str, now: dt.datetime | None = None) -> list[DayResult]:

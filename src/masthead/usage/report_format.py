@@ -22,6 +22,8 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
+from masthead.usage.months import first_of_month, last_of_month, month_key
+
 RELEASE = "5.1"
 WORLD_CUSTOMER_ID = "0000000000000000"
 WORLD = "The World"
@@ -182,38 +184,6 @@ def exception(code: int, data: str = "") -> dict:
     out: dict = {"Code": code, "Message": EXCEPTION_MESSAGES[code]}
     if data:
         out["Data"] = data
-    return out
-
-
-# -- months ------------------------------------------------------------------------------
-
-
-def month_key(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def first_of_month(d: date) -> date:
-    return d.replace(day=1)
-
-
-def next_month(d: date) -> date:
-    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
-
-
-def previous_month(d: date) -> date:
-    return date(d.year - (d.month == 1), (d.month - 2) % 12 + 1, 1)
-
-
-def last_of_month(d: date) -> date:
-    return date.fromordinal(next_month(d).toordinal() - 1)
-
-
-def months(begin: date, end: date) -> list[str]:
-    """'YYYY-MM' for every month from begin's to end's, both included."""
-    out, current = [], first_of_month(begin)
-    while current <= end:
-        out.append(month_key(current))
-        current = next_month(current)
     return out
 
 

@@ -23,6 +23,7 @@ from masthead.sql import as_date
 from masthead.sql import explain as sql_explain
 from masthead.usage import report_format as fmt
 from masthead.usage.models import DailyUsage, ProcessedDay
+from masthead.usage.months import first_of_month, month_key, previous_month
 
 REPORT_IDS = fmt.REPORT_IDS
 
@@ -72,7 +73,7 @@ def available_months(today: date | None = None) -> tuple[date | None, date | Non
     rolled = DailyUsage.objects.aggregate(first=Min("day"), last=Max("day"))
     firsts = [d for d in (processed["first"], rolled["first"]) if d]
     lasts = [d for d in (processed["last"], rolled["last"]) if d]
-    first = fmt.first_of_month(min(firsts)) if firsts else None
+    first = first_of_month(min(firsts)) if firsts else None
     ready = fmt.ready_through(max(lasts), today) if lasts else None
     if first is not None and ready is not None and ready < first:
         return first, None
@@ -83,9 +84,9 @@ def supported_reports(today: date | None = None) -> list[dict]:
     """The /reports list: every report with the months that can be asked for."""
     first, ready = available_months(today)
     today = today or timezone.now().date()
-    fallback = fmt.month_key(fmt.previous_month(today))
-    first_key = fmt.month_key(first) if first else fallback
-    last_key = fmt.month_key(ready) if ready else fallback
+    fallback = month_key(previous_month(today))
+    first_key = month_key(first) if first else fallback
+    last_key = month_key(ready) if ready else fallback
     return [
         {
             "Report_Name": spec.name,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from masthead.usage import report_format as fmt
 from masthead.usage import reports
+from masthead.usage.months import first_of_month, last_of_month
 from masthead.usage.sushi_auth import SushiError, authenticate
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def parse_month(value: str, name: str, *, end: bool) -> date:
         day = date(int(match[1]), int(match[2]), int(match[3] or 1))
     except ValueError:
         raise SushiError(3020, f"{name} {value!r} is not a date (yyyy-mm or yyyy-mm-dd)") from None
-    return fmt.last_of_month(day) if end else fmt.first_of_month(day)
+    return last_of_month(day) if end else first_of_month(day)
 
 
 def parse_dates(params: dict[str, str], today: date) -> tuple[date, date]:
@@ -108,7 +109,7 @@ def parse_dates(params: dict[str, str], today: date) -> tuple[date, date]:
     end = parse_month(params["end_date"], "end_date", end=True)
     if begin > end:
         raise SushiError(3020, "begin_date is after end_date")
-    if begin >= fmt.first_of_month(today):
+    if begin >= first_of_month(today):
         # 3031's note: "If the requested begin_date is the current or a future month, the
         # server should return Exception 3020."
         raise SushiError(3020, "begin_date is the current or a future month")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from masthead.usage import report_format as fmt
+from masthead.usage.months import months
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HEADER_ROWS = (
@@ -184,7 +185,7 @@ def to_tsv(report: dict) -> str:
     filters = head.get("Report_Filters", {})
     month_keys = []
     if monthly and filters.get("Begin_Date") and filters.get("End_Date"):
-        month_keys = fmt.months(
+        month_keys = months(
             date.fromisoformat(filters["Begin_Date"]), date.fromisoformat(filters["End_Date"])
         )
     columns = _columns(report_id, shown, parent)

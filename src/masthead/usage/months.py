@@ -1,0 +1,33 @@
+"""Calendar months, as COUNTER reports count them: 'YYYY-MM' keys and their first and last
+days. Pure; the reports, the SUSHI API, the back office and processing all use these."""
+
+from datetime import date
+
+
+def month_key(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def first_of_month(d: date) -> date:
+    return d.replace(day=1)
+
+
+def next_month(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+def previous_month(d: date) -> date:
+    return date(d.year - (d.month == 1), (d.month - 2) % 12 + 1, 1)
+
+
+def last_of_month(d: date) -> date:
+    return date.fromordinal(next_month(d).toordinal() - 1)
+
+
+def months(begin: date, end: date) -> list[str]:
+    """'YYYY-MM' for every month from begin's to end's, both included."""
+    out, current = [], first_of_month(begin)
+    while current <= end:
+        out.append(month_key(current))
+        current = next_month(current)
+    return out
