@@ -2,7 +2,7 @@
 more than running it. Values come as the database driver gives them: SQLite hands back
 dates as ISO text, PostgreSQL as dates; `as_date` evens that out."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.db import connection
 
@@ -20,7 +20,9 @@ def fetch_all(sql: str, params: list) -> list[tuple]:
 
 
 def as_date(value) -> date | None:
-    """A DATE column's value as a date (or None)."""
+    """A DATE column's value as a date (or None); a timestamp's as its UTC date."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).date() if value.tzinfo else value.date()
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
+from masthead.sql import as_date
 from masthead.usage import counter, processing
 from masthead.usage.models import Event, LiveViews, ProcessedDay, Watermark
 
@@ -39,7 +40,7 @@ def _start(mark: dt.datetime | None) -> dt.datetime | None:
     if floor is not None:
         return floor
     first = Event.objects.aggregate(first=Min("occurred_at"))["first"]
-    return processing.midnight(processing.as_day(first)) if first else None
+    return processing.midnight(as_date(first)) if first else None
 
 
 def count_views(since: dt.datetime, until: dt.datetime) -> dict[int, int]:

@@ -29,6 +29,7 @@ import counter_robots
 from django.db import connection, transaction
 from django.utils import timezone
 
+from masthead.sql import as_date
 from masthead.usage import counter
 from masthead.usage.models import LiveViews, ProcessedDay
 from masthead.usage.months import last_of_month
@@ -331,16 +332,6 @@ def process_day(day: dt.date, now: dt.datetime | None = None) -> DayResult:
     return DayResult(day, tally.events, tally.robots, written, seconds, final)
 
 
-def as_day(value) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.astimezone(UTC).date() if value.tzinfo else value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def _next_event_day(after: dt.date) -> dt.date | None:
     """The first day on or after `after` with a raw event (one index lookup)."""
     with connection.cursor() as cursor:
@@ -348,7 +339,7 @@ def _next_event_day(after: dt.date) -> dt.date | None:
             "SELECT MIN(occurred_at) FROM usage_event WHERE occurred_at >= %s",
             [_param_datetime(midnight(after))],
         )
-        return as_day(cursor.fetchone()[0])
+        return as_date(cursor.fetchone()[0])
 
 
 def pending_days(now: dt.datetime | None = None) -> list[dt.date]:
