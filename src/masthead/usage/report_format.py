@@ -549,15 +549,22 @@ def report_items(
             if not perf:
                 continue
             meta = titles.get(key) or _missing(key)
-            item = {"Title": meta["Title"], "Publisher": meta["Publisher"]}
-            if meta.get("Publisher_ID"):
-                item["Publisher_ID"] = meta["Publisher_ID"]
-            item["Platform"] = platform
+            item = _named("Title", meta, platform)
             item["Item_ID"] = meta["Item_ID"]
             item["Attribute_Performance"] = perf
             out.append(item)
         return sorted(out, key=lambda i: (i["Title"].casefold(), str(i["Item_ID"])))
     return _item_report_items(plan, tree, platform, titles, items or {})
+
+
+def _named(name: str, meta: Mapping, platform: str) -> dict:
+    """A report item's opening elements: its name ("Title" or "Item"), Publisher,
+    Publisher_ID when known, Platform; in the order the samples give them."""
+    item = {name: meta[name], "Publisher": meta["Publisher"]}
+    if meta.get("Publisher_ID"):
+        item["Publisher_ID"] = meta["Publisher_ID"]
+    item["Platform"] = platform
+    return item
 
 
 def _missing(key) -> dict:
@@ -575,10 +582,7 @@ def _item_report_items(plan, tree, platform, titles, items) -> list[dict]:
         if not perf:
             continue
         meta = items.get(key) or _missing(key)
-        item = {"Item": meta["Item"], "Publisher": meta["Publisher"]}
-        if meta.get("Publisher_ID"):
-            item["Publisher_ID"] = meta["Publisher_ID"]
-        item["Platform"] = platform
+        item = _named("Item", meta, platform)
         for name in ITEM_ATTRIBUTES:
             if name in show_item_attrs and meta.get(name):
                 item[name] = meta[name]
