@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from masthead.access.models import Institution, IPRange, Licence
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
 from masthead.commerce.models import Offer, OfferKind
 
@@ -110,3 +111,15 @@ def make_article(journal, issue):
         return article
 
     return make
+
+
+@pytest.fixture
+def university(journal):
+    """Demo University: a campus range (IPv4 and IPv6) and a licence to the journal."""
+    institution = Institution.objects.create(name="Demo University")
+    IPRange.objects.create(institution=institution, text="203.0.113.0/24")
+    IPRange.objects.create(institution=institution, text="2001:db8:5::/48")
+    Licence.objects.create(
+        institution=institution, journal=journal, starts_on=datetime.date(2000, 1, 1)
+    )
+    return institution

@@ -24,17 +24,6 @@ def _proxy(settings):
 
 
 @pytest.fixture
-def university(journal):
-    institution = Institution.objects.create(name="Demo University")
-    IPRange.objects.create(institution=institution, text="203.0.113.0/24")
-    IPRange.objects.create(institution=institution, text="2001:db8:5::/48")
-    Licence.objects.create(
-        institution=institution, journal=journal, starts_on=datetime.date(2000, 1, 1)
-    )
-    return institution
-
-
-@pytest.fixture
 def paywalled(make_article):
     return make_article(body_html=BODY, source_format="jats", source_xml=SOURCE)
 

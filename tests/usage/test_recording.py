@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 
-from masthead.access.models import ActiveReader, Institution, IPRange, Licence
+from masthead.access.models import ActiveReader
 from masthead.usage import live
 from masthead.usage.models import Event
 
@@ -19,16 +19,6 @@ CAMPUS = "203.0.113.5"
 @pytest.fixture(autouse=True)
 def _proxy(settings):
     settings.MASTHEAD_TRUSTED_PROXIES = ["127.0.0.1"]
-
-
-@pytest.fixture
-def university(journal):
-    institution = Institution.objects.create(name="Demo University")
-    IPRange.objects.create(institution=institution, text="203.0.113.0/24")
-    Licence.objects.create(
-        institution=institution, journal=journal, starts_on=datetime.date(2000, 1, 1)
-    )
-    return institution
 
 
 @pytest.fixture
