@@ -8,6 +8,7 @@ import pytest
 from masthead.access.models import Institution
 from masthead.catalog.models import Journal
 from masthead.usage.models import DailyUsage, ProcessedDay, SushiCredential
+from tests.usage.rollups import daily_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +18,10 @@ PERIOD = "begin=2026-01&end=2026-03"
 
 
 def usage(article, day, metric, count, *, institution=None, method="Regular"):
-    return DailyUsage(
-        day=day,
-        title_id=article.journal_id,
-        item_id=article.pk,
-        institution_id=institution,
-        yop=2023,
-        access_type="Controlled",
-        access_method=method,
-        metric_type=metric,
-        count=count,
-    )
+    return daily_usage(
+        day, article.pk, metric, count, title_id=article.journal_id,
+        institution_id=institution, access_method=method,
+    )  # fmt: skip
 
 
 @pytest.fixture

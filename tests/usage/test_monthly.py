@@ -9,21 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from masthead.usage.models import DailyUsage
 from masthead.usage.monthly import monthly_series, parse_month, series_values, totals_by
 from masthead.usage.months import last_of_month, months
+from tests.usage.rollups import daily_usage
 
 TII, TIR, UIR = "Total_Item_Investigations", "Total_Item_Requests", "Unique_Item_Requests"
 
 
 def usage(day, item, metric, count, *, title=1, institution=None, method="Regular"):
-    return DailyUsage(
-        day=day,
-        title_id=title,
-        item_id=item,
-        institution_id=institution,
-        yop=2023,
-        access_type="Controlled",
-        access_method=method,
-        metric_type=metric,
-        count=count,
+    return daily_usage(
+        day, item, metric, count, title_id=title, institution_id=institution, access_method=method
     )
 
 

@@ -10,6 +10,7 @@ from masthead.catalog.models import Journal, Publisher
 from masthead.usage import report_format as fmt
 from masthead.usage.models import DailyUsage, ProcessedDay
 from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report, explain
+from tests.usage.rollups import daily_usage
 
 D = dt.date
 TODAY = D(2025, 6, 15)
@@ -143,10 +144,10 @@ TIR, UIR, TII, UII = (
 
 
 def usage(day, article, metric, count, *, institution=None, yop=2023, at=CTRL, am="Regular"):
-    return DailyUsage(
-        day=day, title_id=article.journal_id, item_id=article.pk,
+    return daily_usage(
+        day, article.pk, metric, count, title_id=article.journal_id,
         institution_id=institution.pk if institution else None, yop=yop, access_type=at,
-        access_method=am, metric_type=metric, count=count,
+        access_method=am,
     )  # fmt: skip
 
 
