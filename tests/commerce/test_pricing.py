@@ -67,3 +67,16 @@ def test_inactive_and_other_currencies_are_not_shown(make_article, journal):
 )
 def test_format_money(amount, currency, text):
     assert format_money(amount, currency) == text
+
+
+def test_an_offer_needs_an_iso_4217_currency(journal):
+    from django.core.exceptions import ValidationError
+
+    offer = Offer(
+        journal=journal, kind=OfferKind.ARTICLE, currency="usd", amount_minor=1, access_hours=48
+    )
+    offer.clean()
+    assert offer.currency == "USD"
+    offer.currency = "XYZ"
+    with pytest.raises(ValidationError, match="ISO 4217"):
+        offer.clean()

@@ -4,6 +4,7 @@ A journal's price list holds one offer per kind and currency; an issue or an art
 may override it with its own list price. Prices are integer minor units (cents).
 """
 
+import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -55,7 +56,14 @@ class Offer(models.Model):
         return result
 
     def clean(self) -> None:
+        self.currency = (self.currency or "").upper()
+        if pycountry.currencies.get(alpha_3=self.currency) is None:
+            raise ValidationError({"currency": f"{self.currency!r} is not an ISO 4217 currency."})
         if self.article_id and self.issue_id:
             raise ValidationError("An offer overrides either an issue or an article, not both.")
         if self.kind == OfferKind.ISSUE and self.article_id:
             raise ValidationError("An issue offer cannot be attached to an article.")
+
+
+from masthead.commerce.models_sales import *  # noqa: E402, F401, F403
+from masthead.commerce.models_tax import *  # noqa: E402, F401, F403
