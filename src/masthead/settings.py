@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "masthead.commerce.middleware.CartBadgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -141,6 +142,13 @@ MASTHEAD_BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000")
 # in the COUNTER Registry, as the reports' headers give them.
 MASTHEAD_PLATFORM_ID = os.environ.get("MASTHEAD_PLATFORM_ID", "masthead")
 MASTHEAD_COUNTER_REGISTRY_RECORD = os.environ.get("MASTHEAD_COUNTER_REGISTRY_RECORD", "")
+
+# Sales: "demo" (the built-in demo provider) or "stripe" (hosted Checkout).
+MASTHEAD_PAYMENT_PROVIDER = os.environ.get("MASTHEAD_PAYMENT_PROVIDER", "demo")
+MASTHEAD_DEMO_PAYMENT_SECRET = os.environ.get("MASTHEAD_DEMO_PAYMENT_SECRET", f"demo:{SECRET_KEY}")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("back-office/usage/", include("masthead.usage.backoffice_urls")),
+    path("back-office/sales/", include("masthead.commerce.backoffice_urls")),
+    path("", include("masthead.commerce.urls")),
     path("", include("masthead.usage.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.reader.urls")),

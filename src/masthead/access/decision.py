@@ -123,6 +123,7 @@ class Decision:
     institution_name: str = ""
     licence_id: int | None = None
     grant_id: int | None = None
+    ends_at: datetime | None = None  # when the grant that allows it ends
 
     @property
     def allowed(self) -> bool:
@@ -169,7 +170,7 @@ def decide(
         )
     for grant in reader.grants:
         if grant.covers(item, now):
-            return Decision(Reason.GRANT, grant_id=grant.grant_id)
+            return Decision(Reason.GRANT, grant_id=grant.grant_id, ends_at=grant.ends_at)
     if full is not None:
         return Decision(
             Reason.LIMIT_EXCEEDED,

@@ -33,6 +33,7 @@ class OfferView:
     benefits: tuple[str, ...]
     currency: str
     amount_minor: int
+    access_hours: int
 
     @property
     def price(self) -> str:
@@ -76,6 +77,7 @@ def offers_for_article(article: Article) -> list[OfferView]:
                 benefits=tuple(b.format(period=period) for b in BENEFITS[kind]),
                 currency=offer.currency,
                 amount_minor=offer.amount_minor,
+                access_hours=offer.access_hours,
             )
         )
     return views

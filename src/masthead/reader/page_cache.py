@@ -9,6 +9,7 @@ served from here.
 
 from collections.abc import Callable
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -17,7 +18,7 @@ PAGE_TTL = 3600
 
 def cached_text(request: HttpRequest, key: str, render: Callable[[], str]) -> str:
     """A page, or a part of one, rendered once for every anonymous reader it fits."""
-    if request.method != "GET" or request.user.is_authenticated:
+    if request.method != "GET" or request.user.is_authenticated or _has_messages(request):
         return render()
     key = f"reader:part:{key}"
     text = cache.get(key)
@@ -26,3 +27,8 @@ def cached_text(request: HttpRequest, key: str, render: Callable[[], str]) -> st
         if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # a form with a token: not shared
             cache.set(key, text, PAGE_TTL)
     return text
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """A one-off message ("added to your cart") is this reader's alone: never shared."""
+    return bool(len(get_messages(request)))

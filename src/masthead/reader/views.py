@@ -3,11 +3,13 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from masthead.access.accounts import time_left
 from masthead.access.decision import Action, Decision
 from masthead.access.services import decide_for_request, is_staff
 from masthead.catalog.models import Article, Contributor, Issue, Journal
@@ -143,6 +145,7 @@ def doi_redirect(request, doi):
 
 ACCESS_BOX_SLOT = "<!-- masthead:access-box -->"
 VIEWS_SLOT = "<!-- masthead:views -->"
+CSRF_SLOT = "masthead:csrf-token"
 
 
 def _with_views(page: str, ref: ArticleRef) -> str:
@@ -176,6 +179,8 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
             "article": article(),
             "decision": decision,
             "offers": offers,
+            "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308 - a constant
+            "time_left": time_left(decision.ends_at, timezone.now()) if decision.ends_at else "",
         }
         return render_to_string("reader/_access_box.html", context, request)
 
@@ -192,6 +197,8 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
 
     shell = cached_text(request, f"abs:{ref.stamp}:{decision.reason}:{int(denied)}", render_shell)
     box = cached_text(request, f"box:{ref.stamp}:{decision.key}", render_box)
+    if CSRF_SLOT in box:  # the cached box's forms get this reader's own token
+        box = box.replace(CSRF_SLOT, get_token(request))
     return HttpResponse(_with_views(shell.replace(ACCESS_BOX_SLOT, box, 1), ref))
 
 

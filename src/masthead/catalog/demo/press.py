@@ -4,7 +4,7 @@ from pathlib import Path
 
 from masthead.catalog.models import Journal, Publisher
 from masthead.catalog.services import Importer, ImportSummary
-from masthead.commerce.models import Offer, OfferKind
+from masthead.commerce.models import Offer, OfferKind, Seller
 from masthead.jats import parse_jats
 from masthead.jats.files import iter_jats_files
 
@@ -35,6 +35,7 @@ def demo_journal() -> Journal:
             "is_featured": True,
         },
     )
+    demo_seller(publisher)
     for kind, hours, cents in PRICE_LIST:
         Offer.objects.get_or_create(
             journal=journal,
@@ -45,6 +46,22 @@ def demo_journal() -> Journal:
             defaults={"amount_minor": cents, "access_hours": hours},
         )
     return journal
+
+
+def demo_seller(publisher: Publisher) -> Seller:
+    """Who sells the demo's articles: a UK publisher charging VAT by the buyer's country."""
+    seller, _ = Seller.objects.get_or_create(
+        publisher=publisher,
+        defaults={
+            "legal_name": "Masthead Demo Press Ltd",
+            "address": "1 Example Street\nDemo City\nDE1 0AA\nUnited Kingdom",
+            "country": "GB",
+            "vat_number": "GB980780684",
+            "email": "sales@example.org",
+            "invoice_prefix": "MDP-",
+        },
+    )
+    return seller
 
 
 def load_seed_article(journal: Journal, summary: ImportSummary) -> None:

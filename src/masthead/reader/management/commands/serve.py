@@ -24,6 +24,11 @@ class Command(BaseCommand):
             action="store_true",
             help="also run `process_usage --loop 10` (COUNTER rollups, Views) beside the server",
         )
+        parser.add_argument(
+            "--reconcile-orders",
+            action="store_true",
+            help="also run `reconcile_orders --loop 300` (late payment notices) beside it",
+        )
 
     def handle(self, *args, addr, workers, threads, no_collectstatic, access_log, **options):
         if not no_collectstatic:
@@ -31,6 +36,10 @@ class Command(BaseCommand):
         if options["usage_worker"]:
             # Same process group: Ctrl-C in the terminal stops both.
             subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "10"])  # noqa: S603
+        if options["reconcile_orders"]:
+            subprocess.Popen(
+                [sys.executable, "-m", "masthead", "reconcile_orders", "--loop", "300"]
+            )  # noqa: S603
         argv = [
             sys.executable,
             "-m",
