@@ -34,7 +34,7 @@ demo: system-deps install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo
 	@echo "Serving the demo press on http://127.0.0.1:8000/"
-	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker
+	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders
 
 serve: install
 	$(MASTHEAD) serve --addr 127.0.0.1:8000
@@ -64,6 +64,7 @@ bench: install
 	$(PY) bench/article_page.py
 	$(PY) bench/access.py
 	$(PY) bench/usage.py
+	$(PY) bench/commerce.py
 
 clean:
 	rm -rf $(VENV) var
