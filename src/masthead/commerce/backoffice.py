@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from masthead.commerce import services
 from masthead.commerce.models import Order, OrderStatus
-from masthead.commerce.money import format_money
 from masthead.commerce.providers import ProviderError
 from masthead.commerce.sales import monthly_sales
 
@@ -40,7 +39,7 @@ def order_detail(request, public_id):
         "lines": order.lines.select_related("grant"),
         "payments": order.payments.all(),
         "notifications": order.notification_set.all()[:50],
-        "total": format_money(order.total_minor, order.currency),
+        "total": order.total,
     }
     return render(request, "commerce/backoffice_order.html", context)
 

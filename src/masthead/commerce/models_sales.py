@@ -10,6 +10,7 @@ from django.db import models
 
 from masthead.access.models import Grant
 from masthead.catalog.models import Article, Issue, Publisher
+from masthead.commerce.money import format_money
 
 __all__ = [
     "Seller",
@@ -101,6 +102,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.public_id} ({self.get_status_display()})"
+
+    @property
+    def total(self) -> str:
+        return format_money(self.total_minor, self.currency)
 
 
 class OrderLine(models.Model):

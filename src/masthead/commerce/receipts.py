@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from masthead.commerce.tax import country_name
 from masthead.commerce.models import Order
 from masthead.commerce.money import format_money
+from masthead.commerce.tax import country_name
 
 log = logging.getLogger(__name__)
 

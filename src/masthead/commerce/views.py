@@ -111,10 +111,7 @@ def _guest_account(request: HttpRequest, email: str, form: CheckoutForm):
     """A buyer who is not logged in: a new account for a new address (logged in now, so
     the purchase is theirs on any device); an address we know must log in first."""
     if accounts.email_taken(email):
-        login_url = f"{reverse('access:login')}?next={reverse('commerce:checkout')}"
-        form.add_error(
-            "email", f"An account with this e-mail exists: please log in ({login_url}) first."
-        )
+        form.add_error("email", "An account with this e-mail exists: please log in first.")
         return None
     try:
         user = accounts.create_reader(email, None)
