@@ -8,7 +8,7 @@ import pytest
 
 from masthead.access.models import Institution, IPRange, Licence
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
-from masthead.commerce.models import Offer, OfferKind
+from masthead.commerce.models import Offer, OfferKind, Seller
 
 # The project's reference data lives in ../shared beside the checkout (MASTHEAD_SHARED to move it).
 SHARED = Path(os.environ.get("MASTHEAD_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -123,3 +123,16 @@ def university(journal):
         institution=institution, journal=journal, starts_on=datetime.date(2000, 1, 1)
     )
     return institution
+
+
+@pytest.fixture
+def seller(journal) -> Seller:
+    return Seller.objects.create(
+        publisher=journal.publisher,
+        legal_name="Test Press Ltd",
+        address="1 Test Street\nTestville",
+        country="GB",
+        vat_number="GB980780684",
+        email="sales@example.org",
+        invoice_prefix="TP-",
+    )

@@ -162,3 +162,9 @@ def test_seller_without_tax_registration_charges_nothing():
 def test_billing_country_must_be_a_country(billing):
     with pytest.raises(TaxError, match="billing country"):
         consumer(billing, ip="")
+
+
+def test_an_eu_country_missing_from_the_table_is_refused_not_sold_vat_free():
+    without_germany = [r for r in RATES if r.country != "DE"]
+    with pytest.raises(TaxError, match="No VAT rate for Germany"):
+        consumer("DE", rates=without_germany)

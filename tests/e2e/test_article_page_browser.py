@@ -6,8 +6,8 @@ import pytest
 
 from masthead.catalog.demo.press import demo_journal, load_seed_article
 from masthead.catalog.services import ImportSummary
+from tests.e2e.browser import launch
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SEED_DOI = "10.5555/jeea.2023.2265001"
 
 pytestmark = [
@@ -21,17 +21,7 @@ def browser_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(playwright)
         context = browser.new_context(accept_downloads=True)
         yield context.new_page()
         context.close()

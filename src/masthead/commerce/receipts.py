@@ -33,7 +33,7 @@ def invoice_context(order: Order) -> dict:
         "total": format_money(order.total_minor, order.currency),
         "billing_country": country_name(order.billing_country),
         "tax_country": country_name(order.tax_country),
-        "reverse_charge_note": order.evidence.get("note", ""),
+        "reverse_charge_note": order.evidence.get("invoice_note", ""),
     }
 
 

@@ -79,7 +79,7 @@ def create_order(
                 tax_country=quote.country,
                 tax_label=quote.label,
                 reverse_charge=quote.reverse_charge,
-                evidence={**quote.evidence, "note": quote.note},
+                evidence={**quote.evidence, "invoice_note": quote.note},
                 currency=cart.currency,
                 subtotal_minor=cart.subtotal_minor,
                 tax_minor=cart.tax_minor,

@@ -156,6 +156,11 @@ def _from_table(
 ) -> TaxQuote:
     rate = select_rate(rates, country, category, day)
     kept = {**kept, "place_of_supply": country}
+    if rate is None and country in EU_COUNTRIES:  # a gap in the table must not sell VAT-free
+        raise TaxError(
+            f"No VAT rate for {country_name(country)} is on record, so we cannot sell there "
+            "yet; please contact the publisher."
+        )
     if rate is None:
         return TaxQuote(country, 0, "No tax", False, {**kept, "rule": "no rate for country"})
     kept.update(rule="rate table", rate_valid_from=rate.valid_from.isoformat())

@@ -4,10 +4,13 @@ Views parse and call: prices come from the cart (never the form), orders and pay
 from services.py.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -76,6 +79,10 @@ def cart_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def checkout(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        placed = _placed_already(request, request.POST.get("idempotency_key", ""))
+        if placed is not None:  # a second click on the same form: the same order
+            return placed
     lines = cart.lines(request)
     if not lines:
         messages.info(request, "Your cart is empty.")
@@ -90,7 +97,6 @@ def checkout(request: HttpRequest) -> HttpResponse:
     form = CheckoutForm(request.POST or None, initial=initial)
     if user is not None:
         form.fields["email"].disabled = True
-    priced = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,41 +105,46 @@ def checkout(request: HttpRequest) -> HttpResponse:
             priced = price(lines, seller, evidence, timezone.now().date())
         except (tax.TaxError, NotForSale) as error:
             form.add_error("vat_id" if isinstance(error, tax.InvalidVatId) else None, str(error))
-        if priced is not None:
-            buyer_user = user or _guest_account(request, data["email"], form)
-            if buyer_user is not None:
-                return _place_order(request, buyer_user, seller, priced, data)
-    context = {"form": form, "lines": lines, "priced": priced}
-    return render(request, "commerce/checkout.html", context)
+        else:
+            order = _order(request, user, seller, priced, data, form)
+            if isinstance(order, HttpResponse):
+                return order
+            if order is not None:
+                return _to_payment(request, order)
+    return render(request, "commerce/checkout.html", {"form": form, "lines": lines})
 
 
-def _guest_account(request: HttpRequest, email: str, form: CheckoutForm):
-    """A buyer who is not logged in: a new account for a new address (logged in now, so
-    the purchase is theirs on any device); an address we know must log in first."""
-    if accounts.email_taken(email):
-        form.add_error("email", "An account with this e-mail exists: please log in first.")
-        return None
+KNOWN_EMAIL = "An account with this e-mail exists: please log in first."
+
+
+def _order(request, user, seller, priced, data, form):
+    """Write the order. A buyer who is not logged in gets a new account with it (and is
+    logged in, so the purchase is theirs on any device); a known address logs in first."""
+    if user is not None:
+        return _write_order(request, user, seller, priced, data)
+    if accounts.email_taken(data["email"]):
+        placed = _placed_already(request, data["idempotency_key"])
+        return placed or form.add_error("email", KNOWN_EMAIL)
     try:
-        user = accounts.create_reader(email, None)
-    except accounts.EmailTaken:
-        form.add_error("email", "An account with this e-mail exists: please log in first.")
-        return None
+        with transaction.atomic():  # account and order together: a parallel click waits
+            user = accounts.create_reader(data["email"], None)
+            order = _write_order(request, user, seller, priced, data)
+    except accounts.EmailTaken:  # that parallel click won: its order is ours
+        placed = _placed_already(request, data["idempotency_key"])
+        return placed or form.add_error("email", KNOWN_EMAIL)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     accounts.send_verification_email(user)
-    return user
+    return order
 
 
-def _place_order(request, user, seller, priced, data) -> HttpResponse:
-    existing = Order.objects.filter(idempotency_key=data["idempotency_key"]).first()
-    if existing is not None and existing.user_id != user.pk:
-        return HttpResponseBadRequest("This checkout belongs to someone else.")
+def _write_order(request, user, seller, priced, data) -> Order:
     buyer = services.Buyer(
         email=user.email or data["email"],
         name=data["name"],
         billing_country=data["country"],
         vat_id=data["vat_id"],
     )
-    order = services.create_order(
+    return services.create_order(
         user,
         seller,
         buyer,
@@ -142,7 +153,34 @@ def _place_order(request, user, seller, priced, data) -> HttpResponse:
         provider=settings.MASTHEAD_PAYMENT_PROVIDER,
         return_path=request.session.get(RETURN_KEY, ""),
     )
-    if order.status == OrderStatus.PAID:
+
+
+def _placed_already(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The order this checkout form wrote before, if any, and where it goes now.
+
+    The key is in the form this browser was given, so a guest who clicked twice is the
+    guest whose new account the first click made (only within the hour, only before
+    the account has a password)."""
+    order = (
+        Order.objects.select_related("user").filter(idempotency_key=key).first() if key else None
+    )
+    if order is None:
+        return None
+    if request.user.is_authenticated:
+        if order.user_id != request.user.pk:
+            return HttpResponseBadRequest("This checkout belongs to someone else.")
+    elif order.user.has_usable_password() or order.created_at < timezone.now() - GUEST_WINDOW:
+        return None
+    else:
+        login(request, order.user, backend="django.contrib.auth.backends.ModelBackend")
+    return _to_payment(request, order)
+
+
+GUEST_WINDOW = timedelta(hours=1)
+
+
+def _to_payment(request: HttpRequest, order: Order) -> HttpResponse:
+    if order.status != OrderStatus.PENDING:
         return redirect("commerce:order_return", order.public_id)
     success = request.build_absolute_uri(reverse("commerce:order_return", args=[order.public_id]))
     cancel = request.build_absolute_uri(reverse("commerce:cart"))
