@@ -683,3 +683,36 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def run_on_fresh_database(
+    name: str,
+    database_url: str,
+    pg_url: str,
+    pg_database: str,
+    home: Path,
+    script: list[str],
+    extra_env: dict | None = None,
+    timeout: float = 7200,
+) -> dict:
+    """Migrate a throwaway database, seed the bench article, run `script --doi DOI --out F`
+    against it in a process of its own and return the JSON it wrote to F."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(MASTHEAD_HOME=str(home), DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    env.update(extra_env or {})
+    if name == "postgresql":
+        postgres_admin(pg_url, f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
+        postgres_admin(pg_url, f'CREATE DATABASE "{pg_database}"')
+    try:
+        masthead(env, "migrate", "--noinput", "-v", "0")
+        out = subprocess.run([sys.executable, str(BENCH / "_seed.py")], env=env, cwd=ROOT,
+                             check=True, capture_output=True, text=True, timeout=120)  # fmt: skip
+        doi = json.loads(out.stdout.strip().splitlines()[-1])["doi"]
+        result_file = home / "result.json"
+        subprocess.run([sys.executable, *script, "--doi", doi, "--out", str(result_file)],
+                       env=env, cwd=ROOT, check=True, timeout=timeout)  # fmt: skip
+        return json.loads(result_file.read_text())
+    finally:
+        if name == "postgresql":
+            with contextlib.suppress(Exception):
+                postgres_admin(pg_url, f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')

@@ -20,10 +20,7 @@ migrates, seeds _seed.py's article and runs _usage_inprocess.py, which measures:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -38,28 +35,9 @@ PG_DATABASE = "masthead_usage_bench"
 
 
 def run_backend(name: str, database_url: str, pg_url: str, home: Path, args) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(MASTHEAD_HOME=str(home), DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
-    if name == "postgresql":
-        ap.postgres_admin(pg_url, f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        ap.postgres_admin(pg_url, f'CREATE DATABASE "{PG_DATABASE}"')
-    try:
-        ap.masthead(env, "migrate", "--noinput", "-v", "0")
-        out = subprocess.run([sys.executable, str(BENCH / "_seed.py")], env=env, cwd=ROOT,
-                             check=True, capture_output=True, text=True, timeout=120)  # fmt: skip
-        doi = json.loads(out.stdout.strip().splitlines()[-1])["doi"]
-        result_file = home / "usage.json"
-        subprocess.run(
-            [sys.executable, str(BENCH / "_usage_inprocess.py"), "--doi", doi,
-             "--events", str(args.events), "--days", str(args.days),
-             "--tr-events", str(args.tr_events), "--out", str(result_file)],
-            env=env, cwd=ROOT, check=True, timeout=7200,
-        )  # fmt: skip
-        return json.loads(result_file.read_text())
-    finally:
-        if name == "postgresql":
-            with contextlib.suppress(Exception):
-                ap.postgres_admin(pg_url, f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+    script = [str(BENCH / "_usage_inprocess.py"), "--events", str(args.events),
+              "--days", str(args.days), "--tr-events", str(args.tr_events)]  # fmt: skip
+    return ap.run_on_fresh_database(name, database_url, pg_url, PG_DATABASE, home, script)
 
 
 def table(results: list[dict]) -> str:
