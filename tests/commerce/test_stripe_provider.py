@@ -89,14 +89,14 @@ class Server:
             "body": body,
         }
         status, payload = self.answer(request)
+        with self.arrived:  # kept before answering: the caller may look as soon as it hears
+            self.requests.append(request)
+            self.arrived.notify_all()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)
-        with self.arrived:
-            self.requests.append(request)
-            self.arrived.notify_all()
 
     def answer(self, request: dict) -> tuple[int, bytes]:
         return 200, b"{}"
