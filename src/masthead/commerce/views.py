@@ -85,6 +85,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return placed
     lines = cart.lines(request)
     if not lines:
+        # A parallel click of this form may have placed the order and logged the guest
+        # in meanwhile, which replaced the session that held the cart.
+        placed = _placed_already(request, request.POST.get("idempotency_key", ""))
+        if placed is not None:
+            return placed
         messages.info(request, "Your cart is empty.")
         return redirect("commerce:cart")
     ip_country = geo.ip_country(request_ip(request))
