@@ -232,3 +232,20 @@ def test_graphic_and_link_with_script_urls_lose_them(make_jats):
         '<p><img class="inline-graphic" alt=""><a class="ext-link" rel="noopener">a</a>'
         '<a class="ext-link" rel="noopener">b</a><a class="ext-link" rel="noopener">c</a></p>'
     )
+
+
+def test_figure_keeps_its_source_files_and_group_keeps_its_video(make_jats):
+    html = body_html(
+        make_jats,
+        '<sec id="s1"><title>R</title><fig-group><fig id="f3"><label>Figure 3.</label>'
+        '<graphic xlink:href="f3.tif"/></fig>'
+        '<media id="f3video1" mimetype="video" xlink:href="f3-video1.mp4">'
+        "<label>Figure 3—Video 1.</label></media></fig-group>"
+        '<fig id="f4"><label>Figure 4.</label><graphic xlink:href="f4.tif"/>'
+        '<p><supplementary-material id="f4scode1"><label>Figure 4—Source code 1.</label>'
+        '<media xlink:href="f4-code1.xlsx"/></supplementary-material></p></fig></sec>',
+    )
+    assert 'id="f3video1"' in html and "f3-video1.mp4" in html
+    assert 'id="f4scode1"' in html and 'href="f4-code1.xlsx"' in html
+    figure4 = html[html.index('id="f4"') :]
+    assert figure4.index("Figure 4.") < figure4.index("f4scode1") < figure4.index("</figure>")

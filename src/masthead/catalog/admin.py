@@ -140,3 +140,6 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+
+import masthead.catalog.admin_assets  # noqa: E402, F401  (uploaded figures and files)

@@ -260,3 +260,6 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return self.original_text[:80] or self.article_title[:80]
+
+
+from masthead.catalog.models_assets import *  # noqa: E402, F401, F403

@@ -139,10 +139,16 @@ class BlockRenderer(InlineRenderer):
         )
         caption = self.caption(element)
         figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-        return f'<figure class="fig"{id_attribute(element)}>{images}{figcaption}</figure>'
+        # eLife puts a figure's source data and code in <p>s after the graphic.
+        extras = "".join(
+            self.render(node) for node in children(element, "p", "supplementary-material")
+        )
+        body = f"{images}{figcaption}{extras}"
+        return f'<figure class="fig"{id_attribute(element)}>{body}</figure>'
 
     def render_fig_group(self, element: etree._Element) -> str:
-        figures = "".join(self.render(fig) for fig in children(element, "fig"))
+        # Figure supplements and the videos that belong to the group (eLife's fig3video1).
+        figures = "".join(self.render(fig) for fig in children(element, "fig", "media"))
         return self.captioned("div", "fig-group", element, figures)
 
     def render_table_wrap(self, element: etree._Element) -> str:

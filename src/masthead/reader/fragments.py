@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 
 from masthead.catalog.models import Article
 from masthead.citations.export import FORMATS
+from masthead.reader.assets import asset_urls
+from masthead.reader.full_text import add_backlinks, enhance
 from masthead.reader.meta import head_tags
 
 FRAGMENT_TTL = 24 * 3600
@@ -25,11 +27,14 @@ def article_fragments(article: Article, stamp: str) -> dict[str, str]:
 
 
 def full_text_fragment(article: Article, stamp: str) -> dict[str, str]:
-    """The article page's fragments plus "body", the full text."""
-    return _fragments(article, f"reader:full:{stamp}", FULL_TEXT_PARTS)
+    """The article page's fragments plus "body", the full text with its reading aids
+    (`reader.full_text`: table of contents, note back-links, figure and file links)."""
+    return _fragments(article, f"reader:full:{stamp}", FULL_TEXT_PARTS, full_text=True)
 
 
-def _fragments(article: Article, key: str, templates: dict[str, str]) -> dict[str, str]:
+def _fragments(
+    article: Article, key: str, templates: dict[str, str], full_text: bool = False
+) -> dict[str, str]:
     parts = cache.get(key)
     if parts is None:
         contributors = list(article.contributors.all())
@@ -41,7 +46,14 @@ def _fragments(article: Article, key: str, templates: dict[str, str]) -> dict[st
             "bios": [c for c in contributors if c.bio_html],
             "formats": FORMATS,
         }
+        enhanced = None
+        if full_text:
+            urls = asset_urls(article) if article.pk else {}
+            enhanced = enhance(article.body_html, article.back_html, urls)
+            context["full_text"] = enhanced
         parts = {name: render_to_string(t, context) for name, t in templates.items()}
+        if enhanced is not None and enhanced.backlinks:  # notes in the front matter
+            parts["front"] = add_backlinks(parts["front"], enhanced.backlinks)
         parts["head"] = head_tags(article, contributors, references)
         cache.set(key, parts, FRAGMENT_TTL)
     return parts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from masthead.reader import views
+from masthead.reader import assets, views
 
 app_name = "reader"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("doi/full/<path:doi>", views.full_text, name="full_text"),
     path("doi/cite/<path:doi>", views.cite, name="cite"),
     path("doi/xml/<path:doi>", views.jats_xml, name="jats_xml"),
+    path("doi/asset/<str:name>", assets.asset, name="asset"),
     path("doi/<path:doi>", views.doi_redirect, name="doi"),
 ]
