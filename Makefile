@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 .PHONY: install system-deps demo serve test test-sqlite test-postgres lint format bench clean
 
 # Debian packages: xmlsec1 signs and checks SAML messages; chromium runs the browser tests.
-DEBIAN_PACKAGES := xmlsec1 chromium
+DEBIAN_PACKAGES := xmlsec1 chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 
 # Installs the missing Debian packages when run as root; otherwise says what to install.
 system-deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -34,7 +34,7 @@ demo: system-deps install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo
 	@echo "Serving the demo press on http://127.0.0.1:8000/"
-	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders
+	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker
 
 serve: install
 	$(MASTHEAD) serve --addr 127.0.0.1:8000
@@ -65,6 +65,8 @@ bench: install
 	$(PY) bench/access.py
 	$(PY) bench/usage.py
 	$(PY) bench/commerce.py
+	$(PY) bench/full_text.py
+	$(PY) bench/pdf.py
 
 clean:
 	rm -rf $(VENV) var

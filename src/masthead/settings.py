@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "masthead.catalog",
     "masthead.commerce",
+    "masthead.pdf",
     "masthead.access",
     "masthead.reader",
     "masthead.usage",

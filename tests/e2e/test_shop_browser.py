@@ -8,20 +8,21 @@ card, its signed notification, and the way back to the article. The end of the a
 period is reached by moving the grant's end into the past in the database (the live
 server and this test share it), not by waiting.
 
-Not tested here: the PDF. There is no PDF route yet (`/doi/pdf/` comes with a later
-issue); when it lands, this flow should also fetch it while the grant runs and be refused
-it after the grant ends.
+The PDF is fetched with the browser's own session while the grant runs (a stamped
+PDF naming the buyer) and refused after it ends.
 
 Screenshots of the cart and of the access box go to /tmp/shop-*.png for a human to look
 at; nothing is asserted about them.
 """
 
 import datetime
+import io
 import shutil
 
 import pytest
 from django.db import connections
 from django.utils import timezone
+from pypdf import PdfReader
 
 from masthead.access.models import Grant
 from masthead.commerce.models import Order
@@ -144,6 +145,13 @@ def test_reader_buys_48_hours_reads_and_is_refused_after(
     page.wait_for_url(f"**/doi/full/{article.doi}")
     assert BODY_TEXT in page.content()
 
+    # And the PDF, stamped with the buyer's name, through the browser's own session.
+    pdf_url = f"{live_server.url}/doi/pdf/{article.doi}"
+    download = page.request.get(pdf_url)
+    assert download.status == 200 and download.headers["content-type"] == "application/pdf"
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.body())).pages)
+    assert BODY_TEXT in pdf_text.replace("\n", " ") and "Downloaded by" in pdf_text
+
     # 48 hours later (the clock moved, not waited for): the full text is refused and the
     # access box offers the article again.
     Grant.objects.filter(pk=grant.pk).update(ends_at=timezone.now() - datetime.timedelta(seconds=1))
@@ -153,6 +161,9 @@ def test_reader_buys_48_hours_reads_and_is_refused_after(
     assert "Access options" in box.inner_text()
     assert box.get_by_role("button", name="Add to cart").count() == 2
     assert not page.get_by_role("link", name="Read the full article").count()
+    refused = page.request.get(pdf_url)
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "Add to cart" in refused.text()
     page.goto(article_url)
     assert "hours left" not in page.locator(".access-box").inner_text()
     assert page.locator(".offer-article").get_by_role("button", name="Add to cart").is_visible()

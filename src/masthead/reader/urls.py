@@ -1,6 +1,6 @@
 from django.urls import path
 
-from masthead.reader import assets, views
+from masthead.reader import assets, downloads, views
 
 app_name = "reader"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("toc/<slug:code>/<str:volume>/<str:number>", views.toc, name="toc"),
     path("doi/abs/<path:doi>", views.article, name="article"),
     path("doi/full/<path:doi>", views.full_text, name="full_text"),
+    path("doi/pdf/<path:doi>", downloads.pdf, name="pdf"),
     path("doi/cite/<path:doi>", views.cite, name="cite"),
     path("doi/xml/<path:doi>", views.jats_xml, name="jats_xml"),
     path("doi/asset/<str:name>", assets.asset, name="asset"),

@@ -25,6 +25,11 @@ class Command(BaseCommand):
             help="also run `process_usage --loop 10` (COUNTER rollups, Views) beside the server",
         )
         parser.add_argument(
+            "--pdf-worker",
+            action="store_true",
+            help="also run `render_pdfs --loop 60` (article PDFs after imports and changes)",
+        )
+        parser.add_argument(
             "--reconcile-orders",
             action="store_true",
             help="also run `reconcile_orders --loop 300` (late payment notices) beside it",
@@ -36,6 +41,8 @@ class Command(BaseCommand):
         if options["usage_worker"]:
             # Same process group: Ctrl-C in the terminal stops both.
             subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "10"])  # noqa: S603
+        if options["pdf_worker"]:
+            subprocess.Popen([sys.executable, "-m", "masthead", "render_pdfs", "--loop", "60"])  # noqa: S603
         if options["reconcile_orders"]:
             subprocess.Popen(
                 [sys.executable, "-m", "masthead", "reconcile_orders", "--loop", "300"]
