@@ -12,7 +12,9 @@ class CartBadgeMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if getattr(response, "streaming", False) or CART_SLOT not in response.content:
+        if getattr(response, "streaming", False) or "html" not in response.get("Content-Type", ""):
+            return response
+        if CART_SLOT not in response.content:
             return response
         count = cart.count(request)
         response.content = response.content.replace(

@@ -33,6 +33,7 @@ from masthead.commerce.providers import (
     SignatureError,
     get_provider,
 )
+from masthead.commerce.receipts import send_receipt
 
 log = logging.getLogger(__name__)
 
@@ -217,8 +218,6 @@ def fulfil(order: Order, now: datetime) -> bool:
     order.refresh_from_db()
     _grant_lines(order, now)
     _number_invoice(order)
-    from masthead.commerce.receipts import send_receipt
-
     transaction.on_commit(lambda: send_receipt(order.pk))
     return True
 

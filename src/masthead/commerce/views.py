@@ -129,14 +129,18 @@ def _order(request, user, seller, priced, data, form):
         return _write_order(request, user, seller, priced, data)
     if accounts.email_taken(data["email"]):
         placed = _placed_already(request, data["idempotency_key"])
-        return placed or form.add_error("email", KNOWN_EMAIL)
+        if placed is None:
+            form.add_error("email", KNOWN_EMAIL)
+        return placed
     try:
         with transaction.atomic():  # account and order together: a parallel click waits
             user = accounts.create_reader(data["email"], None)
             order = _write_order(request, user, seller, priced, data)
     except accounts.EmailTaken:  # that parallel click won: its order is ours
         placed = _placed_already(request, data["idempotency_key"])
-        return placed or form.add_error("email", KNOWN_EMAIL)
+        if placed is None:
+            form.add_error("email", KNOWN_EMAIL)
+        return placed
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     accounts.send_verification_email(user)
     return order

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from masthead.pdf.models import ArticlePdf
+from masthead.pdf.models import ArticlePdf, check_pdf_upload
 from masthead.pdf.render import article_html, figure_files, page_count
 from masthead.pdf.stamp import stamp_pdf
 
@@ -34,11 +34,7 @@ class PdfUnavailable(Exception):
 def pdf_for(article) -> ArticlePdf | None:
     """The file to serve: the publisher's upload, or one generated from the current version."""
     pdf = ArticlePdf.objects.filter(article=article).first()
-    if pdf is None or not pdf.file:
-        return None
-    if pdf.source == ArticlePdf.UPLOADED or pdf.version == article.version:
-        return pdf
-    return None
+    return pdf if pdf is not None and _serves(pdf, article) else None
 
 
 def needs_render(article) -> str:
@@ -61,9 +57,7 @@ def ensure_pdf(article, time_limit: float = DEFAULT_TIME_LIMIT, force: bool = Fa
     On failure the previous file stays, the failure is recorded on the row, and
     PdfUnavailable is raised."""
     pdf, _ = ArticlePdf.objects.get_or_create(article=article)
-    if pdf.source == ArticlePdf.UPLOADED and pdf.file:
-        return pdf
-    if pdf.file and pdf.version == article.version and not force:
+    if _serves(pdf, article) and not (force and pdf.source == ArticlePdf.GENERATED):
         return pdf
     started = time.monotonic()
     try:
@@ -91,8 +85,6 @@ def ensure_pdf(article, time_limit: float = DEFAULT_TIME_LIMIT, force: bool = Fa
 
 def save_upload(article, name: str, data: bytes) -> ArticlePdf:
     """Store a publisher's own PDF for the article (checked first; ValidationError if not a PDF)."""
-    from masthead.pdf.models import check_pdf_upload
-
     check_pdf_upload(name, data)
     pdf, _ = ArticlePdf.objects.get_or_create(article=article)
     old_name = pdf.file.name if pdf.file else ""
@@ -145,6 +137,11 @@ def download_bytes(article, who: str, now: datetime.datetime, render: bool = Tru
 
 
 # -- helpers --------------------------------------------------------------------------
+
+
+def _serves(pdf: ArticlePdf, article) -> bool:
+    """A file that shows this article: the publisher's, or generated from this version."""
+    return bool(pdf.file) and (pdf.source == ArticlePdf.UPLOADED or pdf.version == article.version)
 
 
 def _render_in_child(article, time_limit: float) -> bytes:

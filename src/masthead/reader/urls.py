@@ -1,6 +1,6 @@
 from django.urls import path
 
-from masthead.reader import assets, downloads, views
+from masthead.reader import downloads, views
 
 app_name = "reader"
 
@@ -14,6 +14,6 @@ urlpatterns = [
     path("doi/pdf/<path:doi>", downloads.pdf, name="pdf"),
     path("doi/cite/<path:doi>", views.cite, name="cite"),
     path("doi/xml/<path:doi>", views.jats_xml, name="jats_xml"),
-    path("doi/asset/<str:name>", assets.asset, name="asset"),
+    path("doi/asset/<str:name>", downloads.asset, name="asset"),
     path("doi/<path:doi>", views.doi_redirect, name="doi"),
 ]

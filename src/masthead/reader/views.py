@@ -83,7 +83,7 @@ def full_text(request, doi):
         return redirect(target, ref.doi)
     decision = decide_for_request(request, ref, Action.FULL_TEXT)
     if not decision.allowed:
-        return _denied_page(request, ref, decision)
+        return denied_page(request, ref, decision)
     record(request, ref, counter.FULL_TEXT)
 
     def render_full_text() -> str:
@@ -125,7 +125,7 @@ def jats_xml(request, doi):
     ref = find_article(doi, preview=is_staff(request))
     decision = decide_for_request(request, ref, Action.XML)
     if not decision.allowed:
-        return _denied_page(request, ref, decision)
+        return denied_page(request, ref, decision)
     article = load_article(ref)
     if article.source_format != "jats" or not article.source_xml:
         raise Http404("No JATS source for this article")
@@ -153,7 +153,7 @@ def _with_views(page: str, ref: ArticleRef) -> str:
     return page.replace(VIEWS_SLOT, f"{views_count(ref.pk):,}", 1)
 
 
-def _denied_page(request, ref: ArticleRef, decision: Decision) -> HttpResponse:
+def denied_page(request, ref: ArticleRef, decision: Decision) -> HttpResponse:
     """Content the reader may not have: a COUNTER denial, and the abstract page instead."""
     record(request, ref, counter.DENIED, denied=decision.reason)
     record(request, ref, counter.ABSTRACT)
