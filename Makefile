@@ -34,7 +34,7 @@ demo: system-deps install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo
 	@echo "Serving the demo press on http://127.0.0.1:8000/"
-	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker
+	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker --citations-worker
 
 serve: install
 	$(MASTHEAD) serve --addr 127.0.0.1:8000
@@ -57,6 +57,7 @@ test-sqlite: install
 # Runs when PostgreSQL answers at POSTGRES_URL; says so and skips when it does not.
 test-postgres: install
 	@if $(PY) -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(POSTGRES_URL)" 2>/dev/null; then \
+		MASTHEAD_PUBMED_FILE="$$($(PY) -m masthead.catalog.demo.pubmed_baseline $(MASTHEAD_HOME)/cache)" \
 		DATABASE_URL="$(POSTGRES_URL)" $(PY) -m pytest -m "not e2e"; \
 	else echo "PostgreSQL not reachable at $(POSTGRES_URL): PostgreSQL run skipped"; fi
 
@@ -67,6 +68,7 @@ bench: install
 	$(PY) bench/commerce.py
 	$(PY) bench/full_text.py
 	$(PY) bench/pdf.py
+	$(PY) bench/citations.py --refresh
 
 clean:
 	rm -rf $(VENV) var

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "masthead.access",
     "masthead.reader",
     "masthead.usage",
+    "masthead.citations",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,13 @@ MASTHEAD_DEMO_PAYMENT_SECRET = os.environ.get("MASTHEAD_DEMO_PAYMENT_SECRET", f"
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+
+# Crossref: the REST API (metadata), the member services (deposit, cited-by) and the
+# address Crossref's polite pool asks for. The member credentials are the publisher's,
+# entered in the admin (Citations > Crossref members).
+CROSSREF_API_BASE = os.environ.get("CROSSREF_API_BASE", "https://api.crossref.org")
+CROSSREF_SERVICE_BASE = os.environ.get("CROSSREF_SERVICE_BASE", "https://doi.crossref.org")
+CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "")
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             help="also run `render_pdfs --loop 60` (article PDFs after imports and changes)",
         )
         parser.add_argument(
+            "--citations-worker",
+            action="store_true",
+            help="also run `refresh_citations --loop 300` (cited-by, deposit results)",
+        )
+        parser.add_argument(
             "--reconcile-orders",
             action="store_true",
             help="also run `reconcile_orders --loop 300` (late payment notices) beside it",
@@ -43,6 +48,10 @@ class Command(BaseCommand):
             subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "10"])  # noqa: S603
         if options["pdf_worker"]:
             subprocess.Popen([sys.executable, "-m", "masthead", "render_pdfs", "--loop", "60"])  # noqa: S603
+        if options["citations_worker"]:
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "masthead", "refresh_citations", "--loop", "300"]
+            )
         if options["reconcile_orders"]:
             subprocess.Popen(
                 [sys.executable, "-m", "masthead", "reconcile_orders", "--loop", "300"]

@@ -1,0 +1,120 @@
+"""Crossref's cited-by links for our DOIs, fetched incrementally by background jobs.
+
+A DOI Crossref has never been asked about alone (a new or newly imported article) is
+asked about once over all time; after that, one query per DOI prefix and date window
+(Crossref's `startDate`/`endDate` form of getForwardLinks) returns only the links
+created since the last run. Pages never wait for Crossref: they show what is stored.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from masthead.catalog.models import Article
+from masthead.citations.crossref import CrossrefAccount, CrossrefClient, CrossrefError
+from masthead.citations.crossref_xml import ForwardLink
+from masthead.citations.doi import normalize_doi
+from masthead.citations.models import Citation, CitationSummary, CrossrefMember
+from masthead.citations.store import describe, touch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CitedByStats:
+    queries: int = 0
+    links: int = 0
+    added: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def crossref_client() -> CrossrefClient:
+    """The client as configured (`CROSSREF_API_BASE`, `CROSSREF_SERVICE_BASE`, mailto)."""
+    return CrossrefClient(
+        api_base=settings.CROSSREF_API_BASE,
+        service_base=settings.CROSSREF_SERVICE_BASE,
+        mailto=settings.CROSSREF_MAILTO,
+    )
+
+
+def refresh_cited_by(client: CrossrefClient, today: dt.date | None = None) -> CitedByStats:
+    """Fetch new cited-by links for every member that wants them; store them merged."""
+    today = today or timezone.now().date()
+    stats = CitedByStats()
+    for member in CrossrefMember.objects.filter(cited_by=True).select_related("publisher"):
+        try:
+            _refresh_member(client, member, today, stats)
+        except CrossrefError as error:  # the next run tries again from the same day
+            log.warning("Crossref cited-by for %s: %s", member.publisher, error)
+            stats.errors.append(f"{member.publisher}: {error}")
+    return stats
+
+
+def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: CitedByStats) -> None:
+    account = CrossrefAccount(member.username, member.password)
+    articles = Article.objects.filter(journal__publisher=member.publisher)
+    ours = dict(articles.values_list("doi_key", "pk"))
+    if not ours:
+        return
+    # The window first: links created since the last run, for every DOI of each prefix.
+    end = today - dt.timedelta(days=1)  # a day is complete once it is over
+    start = (
+        member.cited_by_checked_until + dt.timedelta(days=1)
+        if member.cited_by_checked_until
+        else None
+    )
+    if start is not None and start <= end:
+        for prefix in sorted({doi.split("/", 1)[0] for doi in ours}):
+            stats.queries += 1
+            _store(client.forward_links(account, prefix, start, end), ours, stats)
+    # Then DOIs never asked about alone, over all time.
+    unchecked = (
+        articles.exclude(citation_summary__crossref_checked_at__isnull=False)
+        .values_list("pk", "doi")
+        .order_by("pk")
+    )
+    for pk, doi in unchecked:
+        stats.queries += 1
+        _store(client.forward_links(account, doi), ours, stats)
+        summary, _ = CitationSummary.objects.get_or_create(article_id=pk)
+        CitationSummary.objects.filter(pk=summary.pk).update(crossref_checked_at=timezone.now())
+    if start is None or start <= end:
+        member.cited_by_checked_until = end
+        member.save(update_fields=["cited_by_checked_until"])
+
+
+def _store(links: list[ForwardLink], ours: dict[str, int], stats: CitedByStats) -> None:
+    """Merge Crossref's links into the stored citations (one row per citing DOI)."""
+    by_article: dict[int, list] = defaultdict(list)
+    for link in links:
+        cited = ours.get(normalize_doi(link.cited_doi))
+        citing = normalize_doi(link.work.doi)
+        if cited is not None and citing:
+            by_article[cited].append(link.work)
+    stats.links += sum(len(works) for works in by_article.values())
+    if not by_article:
+        return
+    hosted = dict(
+        Article.objects.filter(
+            doi_key__in=[normalize_doi(w.doi) for works in by_article.values() for w in works]
+        ).values_list("doi_key", "pk")
+    )
+    changed: set[int] = set()
+    with transaction.atomic():
+        for cited, works in by_article.items():
+            for work in works:
+                doi = normalize_doi(work.doi)
+                citation, created = Citation.objects.get_or_create(cited_id=cited, citing_doi=doi)
+                dirty = describe(citation, work) if not citation.from_corpus else False
+                if not citation.from_crossref or created or dirty:
+                    citation.from_crossref = True
+                    citation.citing_article_id = citation.citing_article_id or hosted.get(doi)
+                    citation.save()
+                    changed.add(cited)
+                    stats.added += created
+    touch(changed)

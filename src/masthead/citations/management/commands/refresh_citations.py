@@ -1,0 +1,64 @@
+"""masthead refresh_citations: internal citations from the corpus, Crossref's cited-by
+links for members who want them, and the results of pending DOI deposits."""
+
+import logging
+import time
+
+from django.core.management.base import BaseCommand
+
+from masthead.citations.cited_by import crossref_client, refresh_cited_by
+from masthead.citations.corpus import refresh_corpus
+from masthead.citations.crossref import CrossrefError
+from masthead.citations.deposit import check_results
+
+log = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Refresh who cites our articles (corpus and Crossref) and check deposit results."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", type=int, default=0, help="repeat every N seconds")
+        parser.add_argument(
+            "--crossref-every",
+            type=int,
+            default=6 * 3600,
+            help="with --loop: ask Crossref at most this often (seconds)",
+        )
+        parser.add_argument("--force", action="store_true", help="re-match even if unchanged")
+        parser.add_argument("--no-crossref", action="store_true", help="only our own corpus")
+
+    def handle(self, *args, loop, crossref_every, force, no_crossref, **options):
+        last_crossref = 0.0
+        while True:
+            corpus = refresh_corpus(force=force)
+            if corpus.skipped:
+                self.stdout.write("corpus: unchanged since the last run")
+            else:
+                self.stdout.write(
+                    f"corpus: {corpus.references} references of {corpus.articles} articles, "
+                    f"{corpus.matched} cite a hosted article; {corpus.added} citations added, "
+                    f"{corpus.removed} removed"
+                )
+            if not no_crossref and time.monotonic() - last_crossref >= crossref_every:
+                last_crossref = time.monotonic()
+                self._crossref()
+            if not loop:
+                return
+            force = False
+            time.sleep(loop)
+
+    def _crossref(self) -> None:
+        client = crossref_client()
+        cited = refresh_cited_by(client)
+        self.stdout.write(
+            f"crossref: {cited.queries} queries, {cited.links} links, {cited.added} new citations"
+        )
+        for error in cited.errors:
+            self.stderr.write(f"crossref: {error}")
+        try:
+            for batch in check_results(client):
+                self.stdout.write(f"deposit {batch.batch_id}: {batch.message}")
+        except CrossrefError as error:
+            log.warning("Crossref deposit results: %s", error)
+            self.stderr.write(f"deposit results: {error}")
