@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
+from masthead.citations.admin_actions import deposit_and_report, registration
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -16,7 +17,7 @@ class PublisherAdmin(admin.ModelAdmin):
 class JournalAdmin(admin.ModelAdmin):
     list_display = ("title", "code", "issn_print", "issn_online", "publisher", "is_open_access")
     search_fields = ("title", "code", "issn_print", "issn_online")
-    list_filter = ("is_open_access", "publisher")
+    list_filter = ("is_open_access", "publisher", "altmetric_badge")
     prepopulated_fields = {"code": ("title",)}
 
 
@@ -65,8 +66,16 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("title", "doi", "pmid")
     raw_id_fields = ("journal", "issue")
     date_hierarchy = "published_online"
-    readonly_fields = ("source_format", "source_sha256", "version", "created_at", "updated_at")
+    readonly_fields = (
+        "source_format",
+        "source_sha256",
+        "version",
+        "created_at",
+        "updated_at",
+        "crossref_registration",
+    )
     inlines = [ContributorInline, ReferenceInline]
+    actions = ["register_dois"]
     formfield_overrides = URL_FIELDS
     fieldsets = (
         (
@@ -128,6 +137,7 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "classes": ("collapse",),
                 "fields": (
+                    "crossref_registration",
                     "pmid",
                     "pmcid",
                     "publisher_id",
@@ -140,6 +150,15 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    @admin.display(description="Crossref registration")
+    def crossref_registration(self, article):
+        return registration(article)
+
+    @admin.action(description="Register the DOIs with Crossref (deposit)")
+    def register_dois(self, request, queryset):
+        articles = queryset.select_related("journal", "journal__publisher", "issue")
+        deposit_and_report(request, articles.prefetch_related("contributors", "references"))
 
 
 import masthead.catalog.admin_assets  # noqa: E402, F401  (uploaded figures and files)
