@@ -6,7 +6,6 @@ import pytest
 
 from masthead.catalog.demo.press import demo_journal, load_seed_article
 from masthead.catalog.services import ImportSummary
-from tests.e2e.browser import launch
 
 SEED_DOI = "10.5555/jeea.2023.2265001"
 
@@ -14,18 +13,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(accept_downloads=True)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

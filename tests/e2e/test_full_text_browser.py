@@ -8,7 +8,6 @@ import pytest
 from masthead.catalog.services import Importer, ImportSummary
 from masthead.jats.files import iter_jats_files
 from tests.conftest import ELIFE, needs_elife
-from tests.e2e.browser import launch
 
 DOI = "10.7554/eLife.00666"
 
@@ -17,18 +16,6 @@ pytestmark = [
     needs_elife,
     pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context()
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

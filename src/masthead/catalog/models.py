@@ -41,6 +41,10 @@ class Journal(models.Model):
         "open-access journal", default=False, help_text="Every article is open access."
     )
     is_featured = models.BooleanField(default=False, help_text="Listed first on the home page.")
+    altmetric_badge = models.BooleanField(
+        default=False,
+        help_text="Show Altmetric's badge on article pages (loaded by the reader's browser).",
+    )
     updated_at = models.DateTimeField(
         auto_now=True, help_text="Also touched when its prices change: pages cache on it."
     )

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from masthead.catalog.models import Article
 from masthead.citations.export import FORMATS
+from masthead.citations.page import reference_links
 from masthead.reader.assets import asset_urls
 from masthead.reader.full_text import add_backlinks, enhance
 from masthead.reader.meta import head_tags
@@ -39,6 +40,9 @@ def _fragments(
     if parts is None:
         contributors = list(article.contributors.all())
         references = list(article.references.all())
+        links = reference_links(references) if article.pk else {}
+        for reference in references:
+            reference.links = links.get(reference.pk)
         context = {
             "article": article,
             "contributors": contributors,

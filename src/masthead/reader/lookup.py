@@ -16,10 +16,11 @@ from masthead.sql import as_date, fetch_one
 _LOOKUP_SQL = """
 SELECT a.id, a.doi, a.version, a.updated_at, j.updated_at, i.updated_at, a.is_published,
        a.is_open_access, j.is_open_access, a.is_free_to_read, a.journal_id, a.issue_id,
-       a.body_html <> '', a.published_online, i.year, i.volume
+       a.body_html <> '', a.published_online, i.year, i.volume, c.cited_by, c.changed_at
 FROM catalog_article a
 JOIN catalog_journal j ON j.id = a.journal_id
 LEFT JOIN catalog_issue i ON i.id = a.issue_id
+LEFT JOIN citations_citationsummary c ON c.article_id = a.id
 WHERE a.doi = %s
 """
 
@@ -41,6 +42,8 @@ class ArticleRef:
     has_full_text: bool
     year: int | None = None  # of publication (the issue's year, else the online date's)
     volume: int | None = None
+    cited_by: int = 0  # the merged citation count (`citations.store`)
+    citations_changed_at: object = None  # when its citations or reference links changed
 
     @property
     def is_open_access(self) -> bool:
@@ -49,7 +52,12 @@ class ArticleRef:
     @property
     def stamp(self) -> str:
         """Changes whenever anything shown on the article's pages changes."""
-        changed = (self.updated_at, self.journal_updated_at, self.issue_updated_at)
+        changed = (
+            self.updated_at,
+            self.journal_updated_at,
+            self.issue_updated_at,
+            self.citations_changed_at,
+        )
         return f"{self.pk}:{self.version}:" + ":".join(str(t).replace(" ", "T") for t in changed)
 
 
@@ -69,7 +77,7 @@ def find_article(doi: str, preview: bool = False) -> ArticleRef:
     if row is None or not (row[6] or preview):
         raise Http404("No article with this DOI")
     pk, doi, version, changed, journal_changed, issue_changed, *flags, journal, issue = row[:12]
-    body, online, issue_year, volume = row[12:]
+    body, online, issue_year, volume, cited_by, citations_changed = row[12:]
     published, article_oa, journal_oa, free = (bool(f) for f in flags)
     if online and as_date(online) > timezone.now().date():
         if not preview:
@@ -91,6 +99,8 @@ def find_article(doi: str, preview: bool = False) -> ArticleRef:
         has_full_text=bool(body),
         year=issue_year or (as_date(online).year if online else None),
         volume=int(volume) if volume and str(volume).isdigit() else None,
+        cited_by=cited_by or 0,
+        citations_changed_at=citations_changed,
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("doi/pdf/<path:doi>", downloads.pdf, name="pdf"),
     path("doi/cite/<path:doi>", views.cite, name="cite"),
     path("doi/xml/<path:doi>", views.jats_xml, name="jats_xml"),
+    path("doi/citedby/<path:doi>", views.cited_by_page, name="cited_by"),
     path("doi/asset/<str:name>", downloads.asset, name="asset"),
     path("doi/<path:doi>", views.doi_redirect, name="doi"),
 ]

@@ -14,6 +14,7 @@ from masthead.access.decision import Action, Decision
 from masthead.access.services import decide_for_request, is_staff
 from masthead.catalog.models import Article, Contributor, Issue, Journal
 from masthead.citations.export import FORMATS, export
+from masthead.citations.page import cited_by
 from masthead.citations.styles import STYLES, format_citation
 from masthead.commerce.pricing import offers_for_article
 from masthead.reader.citing import cited_work, download_name
@@ -91,7 +92,7 @@ def full_text(request, doi):
         context = {
             "article": article,
             "decision": decision,
-            "metrics": {"views": mark_safe(VIEWS_SLOT)},  # noqa: S308 - a constant
+            "metrics": _metrics(ref),
             **full_text_fragment(article, ref.stamp),
         }
         return render_to_string("reader/full_text.html", context, request)
@@ -139,6 +140,19 @@ def jats_xml(request, doi):
     return response
 
 
+def cited_by_page(request, doi):
+    """Every work known to cite the article, newest first, 100 to a page."""
+    ref = find_article(doi, preview=is_staff(request))
+    if ref.doi != doi:
+        return redirect("reader:cited_by", ref.doi, permanent=True)
+    page = Paginator(range(ref.cited_by), CITED_BY_PAGE).get_page(request.GET.get("page"))
+    items = (
+        cited_by(ref.pk, limit=CITED_BY_PAGE, offset=page.start_index() - 1) if ref.cited_by else []
+    )
+    context = {"article": load_article(ref), "items": items, "page": page, "total": ref.cited_by}
+    return render(request, "reader/cited_by.html", context)
+
+
 def doi_redirect(request, doi):
     return redirect("reader:article", find_article(doi, is_staff(request)).doi, permanent=True)
 
@@ -146,6 +160,14 @@ def doi_redirect(request, doi):
 ACCESS_BOX_SLOT = "<!-- masthead:access-box -->"
 VIEWS_SLOT = "<!-- masthead:views -->"
 CSRF_SLOT = "masthead:csrf-token"
+
+
+CITED_BY_PAGE = 100
+
+
+def _metrics(ref: ArticleRef) -> dict:
+    """The metrics bar: Views filled in per request, the stored merged citation count."""
+    return {"views": mark_safe(VIEWS_SLOT), "citations": ref.cited_by}  # noqa: S308 - a constant
 
 
 def _with_views(page: str, ref: ArticleRef) -> str:
@@ -190,7 +212,8 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
             "decision": decision,
             "denied": denied,
             "access_box": mark_safe(ACCESS_BOX_SLOT),  # noqa: S308 - a constant
-            "metrics": {"views": mark_safe(VIEWS_SLOT)},  # noqa: S308 - a constant
+            "metrics": _metrics(ref),
+            "related": {"cited_by": cited_by(ref.pk)},
             **article_fragments(article(), ref.stamp),
         }
         return render_to_string("reader/article.html", context, request)

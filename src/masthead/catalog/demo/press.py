@@ -33,6 +33,7 @@ def demo_journal() -> Journal:
             "description": "A demo journal of politics and security in Eastern Europe.",
             "default_currency": "USD",
             "is_featured": True,
+            "altmetric_badge": True,  # as on the seed page (Altmetric loads in the browser)
         },
     )
     demo_seller(publisher)

@@ -15,6 +15,7 @@ from masthead.catalog.demo.university import CAMPUS_RANGE, demo_reader, demo_uni
 from masthead.catalog.management.commands._importing import run_import
 from masthead.catalog.models import Article, Publisher
 from masthead.catalog.services import Importer, ImportSummary
+from masthead.citations.corpus import refresh_corpus
 from masthead.jats.pubmed import iter_pubmed_file
 from masthead.reader.lookup import find_article
 from masthead.usage import processing
@@ -61,8 +62,16 @@ class Command(BaseCommand):
             self.stdout.write(f"eLife full texts: skipped ({elife} not found)")
 
         self.load_usage(university)
-        if no_pubmed:
-            return
+        if not no_pubmed:
+            self.load_pubmed(pubmed_limit, quiet)
+        corpus = refresh_corpus()
+        self.stdout.write(
+            f"citations: {corpus.matched} references cite articles hosted here ({corpus.added} new)"
+            if not corpus.skipped
+            else "citations: unchanged"
+        )
+
+    def load_pubmed(self, pubmed_limit: int, quiet: bool) -> None:
         baseline = pubmed_baseline.fetch(Path(settings.MASTHEAD_HOME) / "cache")
         self.stdout.write(f"PubMed back catalogue from {baseline.name}:")
         publisher, _ = Publisher.objects.get_or_create(name="PubMed back catalogue")
