@@ -95,10 +95,12 @@ def test_a_refused_upload_leaves_the_articles_due(make_article, crossref, crossr
     assert len(due_articles()) == 1
 
 
-def test_no_member_account_is_a_clear_error(make_article, crossref_api):
+def test_publishers_without_an_account_are_named_not_deposited(make_article, crossref_api):
     make_article()
-    with pytest.raises(CommandError, match="no Crossref member account"):
-        run()
+    output = run()
+    assert "Test Press: 1 articles not deposited (no Crossref member account" in output
+    with pytest.raises(CommandError, match="Test Press: no Crossref member account"):
+        run("--journal", "tj")
     assert not DepositBatch.objects.exists()
 
 

@@ -6,7 +6,7 @@ from django.urls import path
 from masthead.citations.admin_actions import deposit_and_report
 from masthead.citations.cited_by import crossref_client
 from masthead.citations.crossref import CrossrefError
-from masthead.citations.deposit import check_results, due_articles
+from masthead.citations.deposit import check_results, due_articles, due_ids, members_publishers
 from masthead.citations.models import Citation, CrossrefMember, DepositBatch, DepositItem
 
 
@@ -100,7 +100,7 @@ class DepositBatchAdmin(admin.ModelAdmin):
     def deposit_due(self, request):
         """The button: deposit every new or changed article (POST only)."""
         if request.method == "POST" and self.has_change_permission(request):
-            deposit_and_report(request, due_articles())
+            deposit_and_report(request, due_articles(members_publishers()))
         return redirect("admin:citations_depositbatch_changelist")
 
     def check_now(self, request):
@@ -113,7 +113,7 @@ class DepositBatchAdmin(admin.ModelAdmin):
         return redirect("admin:citations_depositbatch_changelist")
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"due": len(due_articles()), **(extra_context or {})}
+        extra = {"due": len(due_ids(members_publishers())), **(extra_context or {})}
         return super().changelist_view(request, extra)
 
 

@@ -39,32 +39,30 @@ class Outcome:
 
 def deposit_stamp(article: Article) -> str:
     """What of the article a deposit carries: changes when any of it changes."""
-    changed = [article.updated_at, article.journal.updated_at]
-    if article.issue is not None:
-        changed.append(article.issue.updated_at)
-    return f"{article.version}:" + ":".join(t.isoformat() for t in changed)
+    issue = article.issue.updated_at if article.issue is not None else None
+    return _stamp(article.version, article.updated_at, article.journal.updated_at, issue)
+
+
+def _stamp(version: int, *changed) -> str:
+    return f"{version}:" + ":".join(t.isoformat() for t in changed if t is not None)
 
 
 def article_url(article: Article) -> str:
     return settings.MASTHEAD_BASE_URL + reverse("reader:article", args=[article.doi])
 
 
-def due_articles(publisher: Publisher | None = None, every: bool = False) -> list[Article]:
-    """Published articles whose current state Crossref does not have (all with `every`)."""
+def due_ids(publishers: Iterable[Publisher] | None = None, every: bool = False) -> list[int]:
+    """Published articles whose current state Crossref does not have (all with `every`),
+    of these publishers (of all without): ids only, cheap enough for a page to count."""
     today = timezone.now().date()
-    articles = (
-        Article.objects.filter(is_published=True)
-        .exclude(published_online__gt=today)
-        .select_related("journal", "journal__publisher", "issue")
-        .order_by("journal_id", "issue_id", "position", "pk")
-    )
-    if publisher is not None:
-        articles = articles.filter(journal__publisher=publisher)
-    articles = articles.prefetch_related(
-        Prefetch("contributors", Contributor.objects.order_by("position")), "references"
+    articles = Article.objects.filter(is_published=True).exclude(published_online__gt=today)
+    if publishers is not None:
+        articles = articles.filter(journal__publisher__in=list(publishers))
+    rows = articles.values_list(
+        "pk", "version", "updated_at", "journal__updated_at", "issue__updated_at"
     )
     if every:
-        return list(articles)
+        return [row[0] for row in rows]
     deposited = set(
         DepositItem.objects.filter(
             status__in=[DepositItem.PENDING, DepositItem.SUCCESS, DepositItem.WARNING],
@@ -75,7 +73,24 @@ def due_articles(publisher: Publisher | None = None, every: bool = False) -> lis
             ],
         ).values_list("article_id", "stamp")
     )
-    return [a for a in articles if (a.pk, deposit_stamp(a)) not in deposited]
+    return [pk for pk, *state in rows if (pk, _stamp(*state)) not in deposited]
+
+
+def due_articles(publishers: Iterable[Publisher] | None = None, every: bool = False):
+    """The due articles (`due_ids`) with all a deposit carries of them, in deposit order."""
+    return list(
+        Article.objects.filter(pk__in=due_ids(publishers, every))
+        .select_related("journal", "journal__publisher", "issue")
+        .prefetch_related(
+            Prefetch("contributors", Contributor.objects.order_by("position")), "references"
+        )
+        .order_by("journal_id", "issue_id", "position", "pk")
+    )
+
+
+def members_publishers():
+    """The publishers that can deposit: those with a Crossref member account."""
+    return Publisher.objects.filter(crossref__isnull=False)
 
 
 def depositor_for(publisher: Publisher) -> tuple[Depositor, CrossrefMember | None]:
@@ -100,15 +115,18 @@ def deposit(
     by_publisher: dict[int, list[Article]] = {}
     for article in articles:
         by_publisher.setdefault(article.journal.publisher_id, []).append(article)
+    accounts = {pk: depositor_for(group[0].journal.publisher) for pk, group in by_publisher.items()}
+    without = sorted(
+        by_publisher[pk][0].journal.publisher.name for pk, (_d, m) in accounts.items() if m is None
+    )
+    if output is None and without:  # before anything is built or sent
+        raise DepositError(
+            f"{', '.join(without)}: no Crossref member account. Add one in the admin "
+            "(Citations > Crossref members), or write the file with --output."
+        )
     outcomes = []
-    for group in by_publisher.values():
-        publisher = group[0].journal.publisher
-        depositor, member = depositor_for(publisher)
-        if output is None and member is None:
-            raise DepositError(
-                f"{publisher.name} has no Crossref member account: add one in the admin "
-                "(Citations > Crossref members), or write the file with --output."
-            )
+    for pk, group in by_publisher.items():
+        depositor, member = accounts[pk]
         for start in range(0, len(group), BATCH_SIZE):
             chunk = group[start : start + BATCH_SIZE]
             batch = _build(chunk, depositor, member)

@@ -4,10 +4,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from masthead.catalog.models import Article, doi_key
+from masthead.catalog.models import Article, Publisher, doi_key
 from masthead.citations.cited_by import crossref_client
 from masthead.citations.crossref import CrossrefError
-from masthead.citations.deposit import DepositError, check_results, deposit, due_articles
+from masthead.citations.deposit import (
+    DepositError,
+    check_results,
+    deposit,
+    due_articles,
+    due_ids,
+    members_publishers,
+)
 
 
 class Command(BaseCommand):
@@ -29,7 +36,13 @@ class Command(BaseCommand):
                 for batch in check_results(crossref_client()):
                     self.stdout.write(f"{batch.batch_id}: {batch.message}")
                 return
-            articles = due_articles(every=options["all"] or bool(options["doi"]))
+            chosen = bool(options["doi"] or options["journal"])
+            # Without --output, only publishers with a Crossref account can deposit: the
+            # others are named; asked for by DOI or journal, their articles are an error.
+            publishers = None if output or chosen else members_publishers()
+            articles = due_articles(publishers, every=options["all"] or bool(options["doi"]))
+            if publishers is not None:
+                self._name_publishers_without_account()
             if options["doi"]:
                 wanted = {doi_key(d) for d in options["doi"]}
                 articles = [a for a in articles if a.doi_key in wanted]
@@ -61,3 +74,12 @@ class Command(BaseCommand):
                 )
         except (DepositError, CrossrefError) as error:
             raise CommandError(str(error)) from error
+
+    def _name_publishers_without_account(self) -> None:
+        for publisher in Publisher.objects.exclude(pk__in=members_publishers()):
+            waiting = len(due_ids([publisher]))
+            if waiting:
+                self.stdout.write(
+                    f"{publisher.name}: {waiting} articles not deposited (no Crossref member "
+                    "account; --output writes their file)"
+                )
