@@ -130,3 +130,26 @@ def test_crossref_down_leaves_the_window_for_the_next_run(crossref_api, crossref
     member.refresh_from_db()
     assert member.cited_by_checked_until is None
     assert not Citation.objects.exists()
+
+
+def test_a_citing_work_given_without_a_title_is_completed_from_the_rest_api(
+    crossref_api, crossref, member, cited
+):
+    bare_link = f"""<?xml version="1.0" encoding="UTF-8"?>
+<crossref_result version="3.0" xmlns="http://www.crossref.org/qrschema/3.0">
+ <query_result><head><doi_batch_id>none</doi_batch_id></head><body>
+  <forward_link doi="{DEMO_DOI}"><postedcontent_cite fl_count="1">
+   <doi type="posted_content">10.5555/12345678</doi></postedcontent_cite></forward_link>
+ </body></query_result></crossref_result>""".encode()
+    crossref.reply("GET", "/servlet/getForwardLinks", bare_link, content_type=XML)
+    crossref.reply(
+        "GET",
+        "/works/10.5555/12345678",
+        recorded("works_10.5555_12345678.json"),
+        content_type="application/json",
+    )
+    refresh_cited_by(crossref_api, today=DAY)
+    citation = Citation.objects.get(cited=cited)
+    assert citation.title.startswith("Toward a Unified Theory of High-Energy Metaphysics")
+    assert citation.container == "Journal of Psychoceramics" and citation.year == 2008
+    assert citation.authors == ["Josiah Carberry"]

@@ -33,6 +33,28 @@ class CitedByStats:
     errors: list[str] = field(default_factory=list)
 
 
+COMPLETE_AT_MOST = 200  # REST look-ups per answer, for citing works given without a title
+
+
+def _completed(client: CrossrefClient, links: list[ForwardLink]) -> list[ForwardLink]:
+    """Links whose citing work came without a title get the work's metadata from
+    Crossref's REST API (a few per run: the rest keep what the link said)."""
+    done = []
+    budget = COMPLETE_AT_MOST
+    for link in links:
+        if not link.work.title and link.work.doi and budget > 0:
+            budget -= 1
+            try:
+                work = client.work(link.work.doi)
+            except CrossrefError as error:
+                log.info("Crossref REST works %s: %s", link.work.doi, error)
+                work = None
+            if work is not None:
+                link = ForwardLink(link.cited_doi, work)
+        done.append(link)
+    return done
+
+
 def crossref_client() -> CrossrefClient:
     """The client as configured (`CROSSREF_API_BASE`, `CROSSREF_SERVICE_BASE`, mailto)."""
     return CrossrefClient(
@@ -71,7 +93,7 @@ def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: Cited
     if start is not None and start <= end:
         for prefix in sorted({doi.split("/", 1)[0] for doi in ours}):
             stats.queries += 1
-            _store(client.forward_links(account, prefix, start, end), ours, stats)
+            _store(client, client.forward_links(account, prefix, start, end), ours, stats)
     # Then DOIs never asked about alone, over all time.
     unchecked = (
         articles.exclude(citation_summary__crossref_checked_at__isnull=False)
@@ -80,7 +102,7 @@ def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: Cited
     )
     for pk, doi in unchecked:
         stats.queries += 1
-        _store(client.forward_links(account, doi), ours, stats)
+        _store(client, client.forward_links(account, doi), ours, stats)
         summary, _ = CitationSummary.objects.get_or_create(article_id=pk)
         CitationSummary.objects.filter(pk=summary.pk).update(crossref_checked_at=timezone.now())
     if start is None or start <= end:
@@ -88,8 +110,9 @@ def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: Cited
         member.save(update_fields=["cited_by_checked_until"])
 
 
-def _store(links: list[ForwardLink], ours: dict[str, int], stats: CitedByStats) -> None:
+def _store(client, links: list[ForwardLink], ours: dict[str, int], stats: CitedByStats) -> None:
     """Merge Crossref's links into the stored citations (one row per citing DOI)."""
+    links = _completed(client, links)
     by_article: dict[int, list] = defaultdict(list)
     for link in links:
         cited = ours.get(normalize_doi(link.cited_doi))
