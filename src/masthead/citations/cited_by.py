@@ -8,7 +8,6 @@ created since the last run. Pages never wait for Crossref: they show what is sto
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from masthead.citations.crossref_xml import ForwardLink
 from masthead.citations.doi import normalize_doi
 from masthead.citations.models import Citation, CitationSummary, CrossrefMember
 from masthead.citations.store import describe, touch
+from masthead.citations.works import CitingWork
 
 log = logging.getLogger(__name__)
 
@@ -111,33 +111,61 @@ def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: Cited
 
 
 def _store(client, links: list[ForwardLink], ours: dict[str, int], stats: CitedByStats) -> None:
-    """Merge Crossref's links into the stored citations (one row per citing DOI)."""
-    links = _completed(client, links)
-    by_article: dict[int, list] = defaultdict(list)
-    for link in links:
+    """Merge Crossref's links into the stored citations (one row per citing DOI), in bulk:
+    a date window for a whole prefix may hold tens of thousands of links."""
+    works: dict[tuple[int, str], CitingWork] = {}
+    for link in _completed(client, links):
         cited = ours.get(normalize_doi(link.cited_doi))
         citing = normalize_doi(link.work.doi)
         if cited is not None and citing:
-            by_article[cited].append(link.work)
-    stats.links += sum(len(works) for works in by_article.values())
-    if not by_article:
+            works.setdefault((cited, citing), link.work)
+    stats.links += len(works)
+    if not works:
         return
-    hosted = dict(
-        Article.objects.filter(
-            doi_key__in=[normalize_doi(w.doi) for works in by_article.values() for w in works]
-        ).values_list("doi_key", "pk")
-    )
-    changed: set[int] = set()
+    hosted = _hosted({doi for _cited, doi in works})
+    stored = _stored({cited for cited, _doi in works})
+    new, updated = [], []
+    for (cited, doi), work in works.items():
+        citation = stored.get((cited, doi))
+        if citation is None:
+            citation = Citation(cited_id=cited, citing_doi=doi, citing_article_id=hosted.get(doi))
+            describe(citation, work)
+            citation.from_crossref = True
+            new.append(citation)
+        elif not citation.from_crossref or (not citation.from_corpus and describe(citation, work)):
+            citation.from_crossref = True  # our own metadata wins for works hosted here
+            citation.citing_article_id = citation.citing_article_id or hosted.get(doi)
+            updated.append(citation)
     with transaction.atomic():
-        for cited, works in by_article.items():
-            for work in works:
-                doi = normalize_doi(work.doi)
-                citation, created = Citation.objects.get_or_create(cited_id=cited, citing_doi=doi)
-                dirty = describe(citation, work) if not citation.from_corpus else False
-                if not citation.from_crossref or created or dirty:
-                    citation.from_crossref = True
-                    citation.citing_article_id = citation.citing_article_id or hosted.get(doi)
-                    citation.save()
-                    changed.add(cited)
-                    stats.added += created
-    touch(changed)
+        # ignore_conflicts: a run beside this one may have stored the same work meanwhile
+        Citation.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+        Citation.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=CHUNK)
+    stats.added += len(new)
+    touch({c.cited_id for c in new} | {c.cited_id for c in updated})
+
+
+CHUNK = 500
+UPDATED_FIELDS = [
+    "from_crossref", "citing_article", "title", "authors", "container", "year", "volume",
+    "issue", "first_page", "kind",
+]  # fmt: skip
+
+
+def _hosted(dois: set[str]) -> dict[str, int]:
+    """Which of these citing DOIs are articles hosted here."""
+    found: dict[str, int] = {}
+    ordered = sorted(dois)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        found.update(Article.objects.filter(doi_key__in=chunk).values_list("doi_key", "pk"))
+    return found
+
+
+def _stored(cited: set[int]) -> dict[tuple[int, str], Citation]:
+    """The stored citations of these articles, by (cited article, citing DOI)."""
+    stored = {}
+    ordered = sorted(cited)
+    for start in range(0, len(ordered), CHUNK):
+        for citation in Citation.objects.filter(cited_id__in=ordered[start : start + CHUNK]):
+            stored[(citation.cited_id, citation.citing_doi)] = citation
+    return stored
