@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.catalog.models import Article
+from masthead.catalog.models import Article, Journal
 from masthead.citations.crossref import CrossrefAccount, CrossrefClient, CrossrefError
 from masthead.citations.crossref_xml import ForwardLink
 from masthead.citations.doi import normalize_doi
@@ -81,6 +81,10 @@ def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: Cited
     account = CrossrefAccount(member.username, member.password)
     articles = Article.objects.filter(journal__publisher=member.publisher)
     ours = dict(articles.values_list("doi_key", "pk"))
+    owned = member_prefixes(member)
+    if owned:  # Crossref answers a member only about the DOIs of its own prefixes
+        ours = {doi: pk for doi, pk in ours.items() if doi.split("/", 1)[0] in owned}
+        articles = articles.filter(pk__in=ours.values())
     if not ours:
         return
     # The window first: links created since the last run, for every DOI of each prefix.
@@ -91,7 +95,7 @@ def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: Cited
         else None
     )
     if start is not None and start <= end:
-        for prefix in sorted({doi.split("/", 1)[0] for doi in ours}):
+        for prefix in sorted(owned or {doi.split("/", 1)[0] for doi in ours}):
             stats.queries += 1
             _store(client, client.forward_links(account, prefix, start, end), ours, stats)
     # Then DOIs never asked about alone, over all time.
@@ -108,6 +112,12 @@ def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: Cited
     if start is None or start <= end:
         member.cited_by_checked_until = end
         member.save(update_fields=["cited_by_checked_until"])
+
+
+def member_prefixes(member: CrossrefMember) -> set[str]:
+    """The DOI prefixes the member registers under: its journals' (lower case)."""
+    journals = Journal.objects.filter(publisher=member.publisher).exclude(doi_prefix="")
+    return {p.strip().lower() for p in journals.values_list("doi_prefix", flat=True)}
 
 
 def _store(client, links: list[ForwardLink], ours: dict[str, int], stats: CitedByStats) -> None:
