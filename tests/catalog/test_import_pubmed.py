@@ -39,3 +39,23 @@ def test_pubmed_import_mints_missing_dois_when_asked(tmp_path):
     assert (first.first_page, first.last_page) == ("703", "717")
     assert first.issue.volume == "12" and first.journal.issn_print == "0000-0019"
     assert Journal.objects.count() == 1
+
+
+def test_article_identifiers_as_pages_import_and_oversized_values_are_rejected(tmp_path):
+    # Real PubMed records give SAGE's and AHA's article identifiers as pages.
+    real = PUBMED.replace("703-17", "CIRCINTERVENTIONS121010884").replace("222", "333")
+    real = real.replace("<ArticleTitle>A record without one.", "<ArticleTitle>Too long.")
+    real = real.replace(
+        "</Title></Journal>\n<ArticleTitle>Too long.",
+        "</Title></Journal>\n<ArticleTitle>Too long.</ArticleTitle><Pagination><MedlinePgn>"
+        + "9" * 70
+        + "</MedlinePgn></Pagination><ArticleTitle>",
+    )
+    path = tmp_path / "pubmed.xml"
+    path.write_text(real)
+    output = run("import_pubmed", str(path), "--mint-doi-prefix", "10.5555")
+    assert "1 imported" in output and "1 rejected" in output
+    assert "first page is longer than 64 characters" in output
+    article = Article.objects.get(doi="10.1000/test.111")
+    assert article.first_page == "CIRCINTERVENTIONS121010884"
+    assert article.position == 0  # not a page number to sort an issue by

@@ -120,8 +120,9 @@ class Article(models.Model):
     subtitle = models.TextField(blank=True)
     language = models.CharField(max_length=16, default="en")
 
-    first_page = models.CharField(max_length=16, blank=True)
-    last_page = models.CharField(max_length=16, blank=True)
+    # PubMed gives article identifiers as pages ("CIRCINTERVENTIONS121010884")
+    first_page = models.CharField(max_length=64, blank=True)
+    last_page = models.CharField(max_length=64, blank=True)
     elocation_id = models.CharField("e-location id", max_length=64, blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Order in the issue.")
 

@@ -246,8 +246,20 @@ def _fill_article(
     article.notes = [{"label": n.label, "html": n.html, "id": n.note_id} for n in r.notes]
     article.funding = [asdict(f) for f in r.funding]
     article.source_sha256 = digest
-    if issue is not None and r.first_page.isdigit():
+    if issue is not None and r.first_page.isdigit() and len(r.first_page) <= 9:
         article.position = int(r.first_page)
+    _check_lengths(article, _label(r))
+
+
+def _check_lengths(article: Article, label: str) -> None:
+    """A value longer than its column is a clear rejection, never a database error."""
+    for column in Article._meta.get_fields():
+        limit = getattr(column, "max_length", None)
+        value = getattr(article, column.attname, None) if limit else None
+        if isinstance(value, str) and len(value) > limit:
+            raise SourceError(
+                label, f"{column.verbose_name} is longer than {limit} characters: {value[:40]!r}"
+            )
 
 
 def _write_children(article: Article, r: ArticleRecord) -> None:
