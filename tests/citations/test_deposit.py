@@ -145,3 +145,11 @@ def test_the_article_list_action_deposits_and_the_article_shows_it(
     assert "submitted, result pending" in response.content.decode()
     batch = DepositBatch.objects.get()
     assert f"pending in {batch.batch_id}" in admin_client.get(change).content.decode()
+
+
+def test_without_an_account_the_deposit_page_says_what_to_do(make_article, admin_client):
+    make_article()
+    page = admin_client.get("/admin/citations/depositbatch/").content.decode()
+    assert "No Crossref member account yet" in page
+    assert "/admin/citations/crossrefmember/add/" in page
+    assert "Deposit 1" not in page

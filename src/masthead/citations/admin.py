@@ -113,7 +113,9 @@ class DepositBatchAdmin(admin.ModelAdmin):
         return redirect("admin:citations_depositbatch_changelist")
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"due": len(due_ids(members_publishers())), **(extra_context or {})}
+        members = members_publishers()
+        extra = {"due": len(due_ids(members)), "members": members.exists()}
+        extra.update(extra_context or {})
         return super().changelist_view(request, extra)
 
 

@@ -50,7 +50,7 @@ def cited_by(article_pk: int, limit: int | None = TAB_SIZE, offset: int = 0) -> 
             authors=_authors(authors),
             container=container,
             year=year,
-            doi=doi,
+            doi=hosted or doi,  # as registered, when the work is hosted here
             url=reverse("reader:article", args=[hosted]) if hosted else doi_url(doi),
             hosted=bool(hosted),
             from_crossref=from_crossref,
