@@ -63,7 +63,10 @@ class Command(BaseCommand):
             if options["journal"]:
                 articles = [a for a in articles if a.journal.code == options["journal"]]
             if not articles:
-                self.stdout.write("Nothing to deposit: Crossref has every article as it is.")
+                whose = "" if publishers is None else " of the publishers with an account"
+                self.stdout.write(
+                    f"Nothing to deposit: Crossref has every article{whose} as it is."
+                )
                 return
             client = None if output else crossref_client()
             for outcome in deposit(articles, client=client, output=output):
