@@ -134,7 +134,7 @@ def main() -> None:
     )  # fmt: skip
     CitationSummary.objects.update(crossref_checked_at=now)
     client = CrossrefClient(service_base=f"http://127.0.0.1:{server.server_port}", min_interval=0)
-    stats = timed("crossref: date windows, 20,000 links", seconds,
+    stats = timed("crossref: date windows, a query per prefix", seconds,
                   lambda: refresh_cited_by(client, today=TODAY))  # fmt: skip
     results["crossref_links"], results["crossref_added"] = stats.links, stats.added
     member.cited_by_checked_until = TODAY - dt.timedelta(days=8)

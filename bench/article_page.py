@@ -37,6 +37,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -399,6 +400,30 @@ def measure(server, backend, target, path, args, lua) -> Result:
 
 
 # --------------------------------------------------------------------------- databases
+
+
+def postgres_server(choice: str) -> str:
+    """The PostgreSQL server (no database name) a benchmark also runs on, or "" for SQLite
+    only: `choice` (its --postgres), else the server of a postgresql:// DATABASE_URL."""
+    if choice:
+        return choice.rstrip("/")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
+def throwaway_database(name: str, server: str, home: Path, pg_database: str) -> str | None:
+    """The URL of backend `name`'s throwaway database, or None (and why) when PostgreSQL
+    does not answer."""
+    if name != "postgresql":
+        return f"sqlite:///{home / 'bench.sqlite3'}"
+    why = postgres_reachable(server)
+    if why:
+        print(f"PostgreSQL skipped: {why}")
+        return None
+    return f"{server}/{pg_database}"
 
 
 def postgres_reachable(base_url: str) -> str | None:

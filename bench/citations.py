@@ -40,7 +40,6 @@ Timings are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
@@ -50,7 +49,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -369,27 +367,16 @@ def main(argv: list[str] | None = None) -> None:
 
 def refresh(path: Path, args: argparse.Namespace) -> None:
     print("\n3. A full refresh of the stored citations, in a throwaway database")
-    backends = [("sqlite", "")]
-    server = args.postgres or ""
-    url = os.environ.get("DATABASE_URL", "")
-    if not server and url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        server = f"{parts.scheme}://{parts.netloc}"
-    if server:
-        backends.append(("postgresql", server.rstrip("/")))
+    server = ap.postgres_server(args.postgres)
+    backends = [("sqlite", "")] + ([("postgresql", server)] if server else [])
     results = []
     with tempfile.TemporaryDirectory(prefix="masthead-citations-bench-") as tmp:
         for name, server in backends:
             home = Path(tmp) / name
             home.mkdir()
-            if name == "postgresql":
-                why = ap.postgres_reachable(server)
-                if why:
-                    print(f"PostgreSQL skipped: {why}")
-                    continue
-                db_url = f"{server}/{PG_DATABASE}"
-            else:
-                db_url = f"sqlite:///{home / 'bench.sqlite3'}"
+            db_url = ap.throwaway_database(name, server, home, PG_DATABASE)
+            if db_url is None:
+                continue
             script = [str(BENCH / "_citations_refresh.py"), "--corpus", str(path)]
             results.append(
                 ap.run_on_fresh_database(name, db_url, server, PG_DATABASE, home, script)

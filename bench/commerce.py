@@ -38,7 +38,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -347,17 +346,6 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def postgres_server(args) -> str:
-    """The PostgreSQL server to use (no database name), or "" for SQLite only."""
-    if args.postgres:
-        return args.postgres.rstrip("/")
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}"
-    return ""
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=200, help="checkouts, one reader each")
@@ -379,7 +367,7 @@ def main(argv=None) -> int:
         return 0
 
     backends = [("sqlite", "")]
-    pg_url = postgres_server(args)
+    pg_url = ap.postgres_server(args.postgres)
     if pg_url:
         backends.append(("postgresql", pg_url))
     results = []
@@ -388,14 +376,9 @@ def main(argv=None) -> int:
         for name, server in backends:
             home = Path(tmp) / name
             home.mkdir()
-            if name == "postgresql":
-                why = ap.postgres_reachable(server)
-                if why:
-                    print(f"PostgreSQL skipped: {why}")
-                    continue
-                url = f"{server}/{PG_DATABASE}"
-            else:
-                url = f"sqlite:///{home / 'bench.sqlite3'}"
+            url = ap.throwaway_database(name, server, home, PG_DATABASE)
+            if url is None:
+                continue
             print(f"{name}:", flush=True)
             results.append(run_backend(name, url, server, home, args))
     print(table(results))
