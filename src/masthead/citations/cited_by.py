@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masthead.catalog.models import Article, Journal
@@ -80,11 +81,13 @@ def refresh_cited_by(client: CrossrefClient, today: dt.date | None = None) -> Ci
 def _refresh_member(client, member: CrossrefMember, today: dt.date, stats: CitedByStats) -> None:
     account = CrossrefAccount(member.username, member.password)
     articles = Article.objects.filter(journal__publisher=member.publisher)
-    ours = dict(articles.values_list("doi_key", "pk"))
     owned = member_prefixes(member)
     if owned:  # Crossref answers a member only about the DOIs of its own prefixes
-        ours = {doi: pk for doi, pk in ours.items() if doi.split("/", 1)[0] in owned}
-        articles = articles.filter(pk__in=ours.values())
+        under = Q()
+        for prefix in owned:
+            under |= Q(doi_key__startswith=f"{prefix}/")
+        articles = articles.filter(under)
+    ours = dict(articles.values_list("doi_key", "pk"))
     if not ours:
         return
     # The window first: links created since the last run, for every DOI of each prefix.

@@ -174,8 +174,16 @@ def _write(found: dict[tuple[int, int], int]) -> tuple[int, int]:
 
 
 def _add(pairs: list[tuple[int, int]], found: dict) -> None:
-    if not pairs:
-        return
+    """Store new corpus citations, a few hundred citing articles at a time."""
+    pairs = sorted(pairs, key=lambda pair: pair[1])
+    for start in range(0, len(pairs), CHUNK):
+        _add_chunk(pairs[start : start + CHUNK], found)
+
+
+CHUNK = 500
+
+
+def _add_chunk(pairs: list[tuple[int, int]], found: dict) -> None:
     citing_pks = {citing for _cited, citing in pairs}
     articles = Article.objects.select_related("journal", "issue").in_bulk(citing_pks)
     authors: dict[int, list[str]] = {}

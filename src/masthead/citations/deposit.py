@@ -78,14 +78,18 @@ def due_ids(publishers: Iterable[Publisher] | None = None, every: bool = False) 
 
 def due_articles(publishers: Iterable[Publisher] | None = None, every: bool = False):
     """The due articles (`due_ids`) with all a deposit carries of them, in deposit order."""
-    return list(
-        Article.objects.filter(pk__in=due_ids(publishers, every))
-        .select_related("journal", "journal__publisher", "issue")
-        .prefetch_related(
-            Prefetch("contributors", Contributor.objects.order_by("position")), "references"
+    ids = due_ids(publishers, every)
+    articles: list[Article] = []
+    for start in range(0, len(ids), BATCH_SIZE):  # SQLite bounds the parameters of a query
+        articles += (
+            Article.objects.filter(pk__in=ids[start : start + BATCH_SIZE])
+            .select_related("journal", "journal__publisher", "issue")
+            .prefetch_related(
+                Prefetch("contributors", Contributor.objects.order_by("position")), "references"
+            )
         )
-        .order_by("journal_id", "issue_id", "position", "pk")
-    )
+    articles.sort(key=lambda a: (a.journal_id, a.issue_id or 0, a.position, a.pk))
+    return articles
 
 
 def members_publishers():
