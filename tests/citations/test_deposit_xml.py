@@ -25,8 +25,8 @@ from masthead.citations.deposit_xml import (
     JATS_NS,
     XLINK_NS,
     Depositor,
+    deposit_doi,
     deposit_xml,
-    normalize_doi,
 )
 from masthead.jats import parse_jats
 
@@ -695,12 +695,12 @@ def test_references_with_and_without_dois(make_article):
 
 
 def test_doi_normalisation():
-    assert normalize_doi(" https://doi.org/10.1000/ABC ") == "10.1000/ABC"
-    assert normalize_doi("http://dx.doi.org/10.1000%2Fabc") == "10.1000/abc"
-    assert normalize_doi("DOI: 10.1000/x") == "10.1000/x"
-    assert normalize_doi("10.1000/a b") == ""
-    assert normalize_doi("10.12/short-prefix") == ""
-    assert normalize_doi("") == ""
+    assert deposit_doi(" https://doi.org/10.1000/ABC ") == "10.1000/ABC"
+    assert deposit_doi("http://dx.doi.org/10.1000%2Fabc") == "10.1000/abc"
+    assert deposit_doi("DOI: 10.1000/x") == "10.1000/x"
+    assert deposit_doi("10.1000/a b") == ""
+    assert deposit_doi("10.12/short-prefix") == ""
+    assert deposit_doi("") == ""
 
 
 @needs_schema

@@ -3,6 +3,7 @@ from django.db import models
 
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
 from masthead.citations.admin_actions import deposit_and_report, registration
+from masthead.citations.deposit import due_articles
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -157,8 +158,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Register the DOIs with Crossref (deposit)")
     def register_dois(self, request, queryset):
-        articles = queryset.select_related("journal", "journal__publisher", "issue")
-        deposit_and_report(request, articles.prefetch_related("contributors", "references"))
+        deposit_and_report(request, due_articles(every=True, within=queryset))
 
 
 import masthead.catalog.admin_assets  # noqa: E402, F401  (uploaded figures and files)

@@ -8,8 +8,8 @@ from masthead.citations.crossref import CrossrefError
 from masthead.citations.deposit import DepositError, deposit
 
 
-def deposit_and_report(request, articles) -> None:
-    articles = [a for a in articles if a.is_published]
+def deposit_and_report(request, articles: list) -> None:
+    """Deposit `articles` (from `deposit.due_articles`) and say what happened."""
     if not articles:
         messages.info(request, "Nothing to deposit: Crossref has every published article as it is.")
         return

@@ -22,6 +22,7 @@ from typing import Any
 
 from lxml import etree
 
+from masthead.citations.citation_text import year_of
 from masthead.citations.doi import normalize_doi
 from masthead.citations.works import CitingWork
 from masthead.jats.safe_xml import local_name, make_parser
@@ -146,7 +147,7 @@ def _cite_work(cite: etree._Element, kind: str) -> CitingWork:
         title=title,
         authors=_authors(_child(cite, "contributors")),
         journal=journal,
-        year=_year(_child_text(cite, "year")),
+        year=year_of(_child_text(cite, "year")),
         volume=_child_text(cite, "volume"),
         issue=_child_text(cite, "issue"),
         first_page=_child_text(cite, "first_page") or _child_text(cite, "item_number"),
@@ -344,9 +345,9 @@ def _json_year(message: dict) -> int | None:
         if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
             year = parts[0][0]
             if isinstance(year, int) and not isinstance(year, bool):
-                return _year(str(year))
+                return year_of(str(year))
             if isinstance(year, str):
-                return _year(year)
+                return year_of(year)
     return None
 
 
@@ -436,9 +437,3 @@ def _text(element: etree._Element) -> str:
 
 def _int(text: str) -> int | None:
     return int(text) if text.isdigit() else None
-
-
-def _year(text: str) -> int | None:
-    found = re.match(r"\s*(\d{4})\b", text or "")
-    year = int(found.group(1)) if found else None
-    return year if year is not None and 1400 <= year <= 2200 else None

@@ -9,6 +9,7 @@ and refused uploads do not count as deposits.
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 
 from django.conf import settings
@@ -51,11 +52,15 @@ def article_url(article: Article) -> str:
     return settings.MASTHEAD_BASE_URL + reverse("reader:article", args=[article.doi])
 
 
-def due_ids(publishers: Iterable[Publisher] | None = None, every: bool = False) -> list[int]:
+def due_ids(
+    publishers: Iterable[Publisher] | None = None, every: bool = False, within=None
+) -> list[int]:
     """Published articles whose current state Crossref does not have (all with `every`),
-    of these publishers (of all without): ids only, cheap enough for a page to count."""
+    of these publishers (of all without), among `within` (an Article queryset) if given:
+    ids only, cheap enough for a page to count."""
     today = timezone.now().date()
-    articles = Article.objects.filter(is_published=True).exclude(published_online__gt=today)
+    articles = Article.objects.all() if within is None else within
+    articles = articles.filter(is_published=True).exclude(published_online__gt=today)
     if publishers is not None:
         articles = articles.filter(journal__publisher__in=list(publishers))
     rows = articles.values_list(
@@ -76,9 +81,11 @@ def due_ids(publishers: Iterable[Publisher] | None = None, every: bool = False) 
     return [pk for pk, *state in rows if (pk, _stamp(*state)) not in deposited]
 
 
-def due_articles(publishers: Iterable[Publisher] | None = None, every: bool = False):
+def due_articles(
+    publishers: Iterable[Publisher] | None = None, every: bool = False, within=None
+) -> list[Article]:
     """The due articles (`due_ids`) with all a deposit carries of them, in deposit order."""
-    ids = due_ids(publishers, every)
+    ids = due_ids(publishers, every, within)
     articles: list[Article] = []
     for start in range(0, len(ids), BATCH_SIZE):  # SQLite bounds the parameters of a query
         articles += (
@@ -103,7 +110,7 @@ def depositor_for(publisher: Publisher) -> tuple[Depositor, CrossrefMember | Non
         return Depositor(
             member.depositor_name, member.depositor_email, member.registrant_name
         ), member
-    email = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+    email = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]  # the address of "Name <address>"
     return Depositor(publisher.name, email, publisher.name), None
 
 

@@ -35,12 +35,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from lxml import etree
 from stdnum import issn as issn_check
 from stdnum.iso7064 import mod_11_2
 
+from masthead.citations.citation_text import year_of
 from masthead.citations.deposit_markup import (
     CROSSREF_NS,
     JATS_NS,
@@ -53,11 +53,12 @@ from masthead.citations.deposit_markup import (
 from masthead.citations.deposit_markup import (
     add as _el,
 )
+from masthead.citations.doi import clean_doi
 
 if TYPE_CHECKING:
     from masthead.catalog.models import Article, Contributor, Issue, Journal, Reference
 
-__all__ = ["CROSSREF_NS", "JATS_NS", "SCHEMA_VERSION", "Depositor", "deposit_xml", "normalize_doi"]
+__all__ = ["CROSSREF_NS", "JATS_NS", "SCHEMA_VERSION", "Depositor", "deposit_doi", "deposit_xml"]
 
 SCHEMA_VERSION = "5.3.1"
 FUNDREF_NS = "http://www.crossref.org/fundref.xsd"
@@ -96,9 +97,7 @@ _ISSN = re.compile(r"\d{4}-?\d{3}[\dX]")
 _ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])")
 _ROR = re.compile(r"(?:https?://)?(?:www\.)?ror\.org/(0[^ilo\W_]{6}\d{2})|(0[^ilo\W_]{6}\d{2})")
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S{1,200}")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _FUNDER = re.compile(r"10\.13039/[0-9]+")
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -140,13 +139,10 @@ def deposit_xml(
 # -- values ------------------------------------------------------------------------------
 
 
-def normalize_doi(value: object) -> str:
+def deposit_doi(value: object) -> str:
     """A DOI as the schema takes it ("https://doi.org/10.1/x" -> "10.1/x"), or ""."""
-    text = line(value)
-    bare = _DOI_PREFIX.sub("", text)
-    if bare != text:
-        bare = unquote(bare)
-    return bare if _DOI.fullmatch(bare) else ""
+    doi = clean_doi(line(value))
+    return doi if _DOI.fullmatch(doi) else ""
 
 
 def _issn(value: str) -> str:
@@ -167,7 +163,7 @@ def _ror(value: object) -> str:
 
 
 def _funder_id(value: object) -> str:
-    bare = _DOI_PREFIX.sub("", line(value))
+    bare = clean_doi(line(value))
     return f"https://doi.org/{bare}" if _FUNDER.fullmatch(bare) else ""
 
 
@@ -472,10 +468,10 @@ def _citation(citation, ref: Reference) -> None:
     authors = ref.authors or []
     first = authors[0] if authors and isinstance(authors[0], (list, tuple)) and authors[0] else None
     author = line(first[0] if first else "") or line(ref.collab)
-    year = _YEAR.search(line(ref.year))
+    year = year_of(line(ref.year))
     fields = {
         "author": author,
-        "cYear": year.group(1) if year else "",
+        "cYear": str(year) if year else "",
         "article_title": line(ref.article_title),
         "volume": line(ref.volume, 32),
         "first_page": line(ref.first_page, 32),
@@ -490,7 +486,7 @@ def _citation(citation, ref: Reference) -> None:
     else:  # data, software, web pages, patents...: the structure does not fit, keep the text
         fields = {k: fields[k] for k in ("author", "cYear", "article_title")}
         fields["unstructured_citation"] = line(ref.original_text)
-    fields["doi"] = normalize_doi(ref.doi)
+    fields["doi"] = deposit_doi(ref.doi)
     if not structured:
         fields = {"doi": fields["doi"], "unstructured_citation": line(ref.original_text)}
     for tag in (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-__all__ = ["find_doi", "normalize_doi"]
+__all__ = ["clean_doi", "find_doi", "normalize_doi"]
 
 # Resolver and label prefixes, any case: https://doi.org/, http://dx.doi.org/,
 # https://www.doi.org/, doi.org/, doi:, "DOI ", info:doi/, urn:doi:.
@@ -29,11 +29,12 @@ _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # a byte order mark, zero-width s
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def normalize_doi(text: str) -> str:
-    """The compared form of the DOI in ``text`` ("10.1000/xyz"), or "" if it holds none.
+def clean_doi(text: str) -> str:
+    """The DOI in ``text`` as registered (its case kept), or "" if it holds none: no
+    resolver or label prefix, URL-decoded, no trailing punctuation. Deposits send this form.
 
-    >>> normalize_doi("https://doi.org/10.1000/ABC%2Fdef).")
-    '10.1000/abc/def'
+    >>> clean_doi("https://doi.org/10.1000/ABC%2Fdef).")
+    '10.1000/ABC/def'
     """
     value = (text or "").strip().strip(_INVISIBLE).strip()
     for _ in range(3):  # "doi: https://doi.org/10..." has two prefixes
@@ -44,9 +45,16 @@ def normalize_doi(text: str) -> str:
     if "%" in value:
         value = unquote(value).strip()
     value = _strip_trailing(value.strip(_INVISIBLE))
-    if not _VALID.fullmatch(value):
-        return ""
-    return value.translate(_ASCII_LOWER)
+    return value if _VALID.fullmatch(value) else ""
+
+
+def normalize_doi(text: str) -> str:
+    """The compared form of the DOI in ``text`` ("10.1000/xyz"), or "" if it holds none.
+
+    >>> normalize_doi("https://doi.org/10.1000/ABC%2Fdef).")
+    '10.1000/abc/def'
+    """
+    return clean_doi(text).translate(_ASCII_LOWER)
 
 
 def find_doi(text: str) -> str:

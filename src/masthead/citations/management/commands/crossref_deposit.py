@@ -36,32 +36,32 @@ class Command(BaseCommand):
                 for batch in check_results(crossref_client()):
                     self.stdout.write(f"{batch.batch_id}: {batch.message}")
                 return
-            chosen = bool(options["doi"] or options["journal"])
+            wanted = {doi_key(d) for d in options["doi"]}
+            within = Article.objects.all()
+            if wanted:
+                within = within.filter(doi_key__in=wanted)
+            if options["journal"]:
+                within = within.filter(journal__code=options["journal"])
+            chosen = bool(wanted or options["journal"])
             # Without --output, only publishers with a Crossref account can deposit: the
             # others are named; asked for by DOI or journal, their articles are an error.
             publishers = None if output or chosen else members_publishers()
-            articles = due_articles(publishers, every=options["all"] or bool(options["doi"]))
+            every = options["all"] or bool(wanted)
+            articles = due_articles(publishers, every, within if chosen else None)
             if publishers is not None:
                 self._name_publishers_without_account()
-            if options["doi"]:
-                wanted = {doi_key(d) for d in options["doi"]}
-                articles = [a for a in articles if a.doi_key in wanted]
-                missing = wanted - {a.doi_key for a in articles}
-                if missing:
-                    known = set(
-                        Article.objects.filter(doi_key__in=missing).values_list(
-                            "doi_key", flat=True
-                        )
+            missing = wanted - {a.doi_key for a in articles}
+            if missing:
+                known = set(
+                    Article.objects.filter(doi_key__in=missing).values_list("doi_key", flat=True)
+                )
+                raise CommandError(
+                    "Not deposited: "
+                    + ", ".join(
+                        f"{d} ({'not published' if d in known else 'no such article'})"
+                        for d in sorted(missing)
                     )
-                    raise CommandError(
-                        "Not deposited: "
-                        + ", ".join(
-                            f"{d} ({'not published' if d in known else 'no such article'})"
-                            for d in sorted(missing)
-                        )
-                    )
-            if options["journal"]:
-                articles = [a for a in articles if a.journal.code == options["journal"]]
+                )
             if not articles:
                 whose = "" if publishers is None else " of the publishers with an account"
                 self.stdout.write(
