@@ -1,0 +1,1 @@
+"""Related research: People also read, Recommended articles, and the Cited-by tab."""
