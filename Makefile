@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := xmlsec1 chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,embeddings]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -34,7 +34,7 @@ demo: system-deps install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo
 	@echo "Serving the demo press on http://127.0.0.1:8000/"
-	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker --citations-worker
+	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker --citations-worker --related-worker
 
 serve: install
 	$(MASTHEAD) serve --addr 127.0.0.1:8000

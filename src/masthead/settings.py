@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "masthead.reader",
     "masthead.usage",
     "masthead.citations",
+    "masthead.related",
 ]
 
 MIDDLEWARE = [

@@ -92,12 +92,14 @@ def test_query_count_does_not_grow_with_authors_and_references(client, make_arti
             client.get(f"/doi/abs/{article.doi}")
         counts.append(len(queries))
     # lookup, IP range, the usage event's INSERT, article, contributors, references, offers,
-    # where the references lead (citations), the Cited-by tab,
+    # where the references lead (citations), the Cited-by tab, the two other Related
+    # Research tabs (one query: both tabs' stored ranks with their cards' fields),
     # and the Views count (one query: rollups and the worker's live views)
-    assert counts[0] == counts[1] == 10
+    assert counts[0] == counts[1] == 11
     with CaptureQueriesContext(connection) as warm:
         html = page(client, large)
-    # the narrow lookup, the IP range and the usage event; the page and Views are cached
+    # the narrow lookup, the IP range and the usage event; the page (related lists
+    # included: their change time is in the lookup's stamp) and Views are cached
     assert len(warm) == 3
     assert [q["sql"].split()[0] for q in warm.captured_queries][-1] == "INSERT"
     assert html.count('name="citation_author"') == 50

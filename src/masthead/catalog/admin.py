@@ -4,6 +4,8 @@ from django.db import models
 from masthead.catalog.models import Article, Contributor, Issue, Journal, Publisher, Reference
 from masthead.citations.admin_actions import deposit_and_report, registration
 from masthead.citations.deposit import due_articles
+from masthead.related.admin import RELATED_INLINES
+from masthead.related.store import mark_journal_due
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -20,6 +22,11 @@ class JournalAdmin(admin.ModelAdmin):
     search_fields = ("title", "code", "issn_print", "issn_online")
     list_filter = ("is_open_access", "publisher", "altmetric_badge")
     prepopulated_fields = {"code": ("title",)}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "related_scope" in form.changed_data:
+            mark_journal_due(obj.pk)  # its articles' lists are rebuilt in the new scope
 
 
 @admin.register(Issue)
@@ -75,7 +82,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
         "crossref_registration",
     )
-    inlines = [ContributorInline, ReferenceInline]
+    inlines = [ContributorInline, ReferenceInline, *RELATED_INLINES]
     actions = ["register_dois"]
     formfield_overrides = URL_FIELDS
     fieldsets = (

@@ -27,6 +27,13 @@ class Publisher(models.Model):
         return self.name
 
 
+class RelatedScope(models.TextChoices):
+    """Where an article's Related Research may come from (`related` app)."""
+
+    JOURNAL = "journal", "Same journal only"
+    PLATFORM = "platform", "Whole platform"
+
+
 class Journal(models.Model):
     publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="journals")
     code = models.SlugField(max_length=64, unique=True, help_text="Used in URLs: /journals/<code>")
@@ -44,6 +51,14 @@ class Journal(models.Model):
     altmetric_badge = models.BooleanField(
         default=False,
         help_text="Show Altmetric's badge on article pages (loaded by the reader's browser).",
+    )
+    related_scope = models.CharField(
+        "related research from",
+        max_length=16,
+        choices=RelatedScope.choices,
+        default=RelatedScope.PLATFORM,
+        help_text="Where People also read and Recommended articles may come from. "
+        "An article can say otherwise in its own Related research settings.",
     )
     updated_at = models.DateTimeField(
         auto_now=True, help_text="Also touched when its prices change: pages cache on it."

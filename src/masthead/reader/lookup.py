@@ -16,11 +16,13 @@ from masthead.sql import as_date, fetch_one
 _LOOKUP_SQL = """
 SELECT a.id, a.doi, a.version, a.updated_at, j.updated_at, i.updated_at, a.is_published,
        a.is_open_access, j.is_open_access, a.is_free_to_read, a.journal_id, a.issue_id,
-       a.body_html <> '', a.published_online, i.year, i.volume, c.cited_by, c.changed_at
+       a.body_html <> '', a.published_online, i.year, i.volume, c.cited_by, c.changed_at,
+       r.changed_at
 FROM catalog_article a
 JOIN catalog_journal j ON j.id = a.journal_id
 LEFT JOIN catalog_issue i ON i.id = a.issue_id
 LEFT JOIN citations_citationsummary c ON c.article_id = a.id
+LEFT JOIN related_relatedarticle r ON r.article_id = a.id
 WHERE a.doi = %s
 """
 
@@ -44,6 +46,7 @@ class ArticleRef:
     volume: int | None = None
     cited_by: int = 0  # the merged citation count (`citations.store`)
     citations_changed_at: object = None  # when its citations or reference links changed
+    related_changed_at: object = None  # when its Related Research lists changed
 
     @property
     def is_open_access(self) -> bool:
@@ -57,6 +60,7 @@ class ArticleRef:
             self.journal_updated_at,
             self.issue_updated_at,
             self.citations_changed_at,
+            self.related_changed_at,
         )
         return f"{self.pk}:{self.version}:" + ":".join(str(t).replace(" ", "T") for t in changed)
 
@@ -77,7 +81,7 @@ def find_article(doi: str, preview: bool = False) -> ArticleRef:
     if row is None or not (row[6] or preview):
         raise Http404("No article with this DOI")
     pk, doi, version, changed, journal_changed, issue_changed, *flags, journal, issue = row[:12]
-    body, online, issue_year, volume, cited_by, citations_changed = row[12:]
+    body, online, issue_year, volume, cited_by, citations_changed, related_changed = row[12:]
     published, article_oa, journal_oa, free = (bool(f) for f in flags)
     if online and as_date(online) > timezone.now().date():
         if not preview:
@@ -101,6 +105,7 @@ def find_article(doi: str, preview: bool = False) -> ArticleRef:
         volume=int(volume) if volume and str(volume).isdigit() else None,
         cited_by=cited_by or 0,
         citations_changed_at=citations_changed,
+        related_changed_at=related_changed,
     )
 
 

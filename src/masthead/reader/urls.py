@@ -15,6 +15,7 @@ urlpatterns = [
     path("doi/cite/<path:doi>", views.cite, name="cite"),
     path("doi/xml/<path:doi>", views.jats_xml, name="jats_xml"),
     path("doi/citedby/<path:doi>", views.cited_by_page, name="cited_by"),
+    path("doi/related/<path:doi>", views.related_page, name="related"),
     path("doi/asset/<str:name>", downloads.asset, name="asset"),
     path("doi/<path:doi>", views.doi_redirect, name="doi"),
 ]

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -21,6 +22,9 @@ from masthead.reader.citing import cited_work, download_name
 from masthead.reader.fragments import article_fragments, full_text_fragment
 from masthead.reader.lookup import ArticleRef, find_article, load_article
 from masthead.reader.page_cache import cached_text
+from masthead.related.models import TAB_CHOICES
+from masthead.related.page import related_lists
+from masthead.related.suggestion import ALSO_READ, RECOMMENDED, TABS
 from masthead.usage import counter
 from masthead.usage.services import record
 from masthead.usage.views_count import views_count
@@ -153,6 +157,25 @@ def cited_by_page(request, doi):
     return render(request, "reader/cited_by.html", context)
 
 
+def related_page(request, doi):
+    """All stored articles of one Related Research tab (the tab shows five)."""
+    tab = request.GET.get("tab", RECOMMENDED)
+    if tab not in TABS:
+        return HttpResponse("Unknown tab", status=400, content_type="text/plain")
+    ref = find_article(doi, preview=is_staff(request))
+    if ref.doi != doi:
+        return redirect(f"{reverse('reader:related', args=[ref.doi])}?tab={tab}", permanent=True)
+    lists = related_lists(ref.pk, limit=None, tab=tab)
+    context = {
+        "article": load_article(ref),
+        "tab": tab,
+        "heading": dict(TAB_CHOICES)[tab],
+        "items": lists.of(tab),
+        "also_read_filled": tab == ALSO_READ and lists.also_read_filled,
+    }
+    return render(request, "reader/related.html", context)
+
+
 def doi_redirect(request, doi):
     return redirect("reader:article", find_article(doi, is_staff(request)).doi, permanent=True)
 
@@ -213,7 +236,7 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
             "denied": denied,
             "access_box": mark_safe(ACCESS_BOX_SLOT),  # noqa: S308 - a constant
             "metrics": _metrics(ref),
-            "related": {"cited_by": cited_by(ref.pk)},
+            "related": {"cited_by": cited_by(ref.pk), "lists": related_lists(ref.pk)},
             **article_fragments(article(), ref.stamp),
         }
         return render_to_string("reader/article.html", context, request)

@@ -18,6 +18,7 @@ from masthead.catalog.services import Importer, ImportSummary
 from masthead.citations.corpus import refresh_corpus
 from masthead.jats.pubmed import iter_pubmed_file
 from masthead.reader.lookup import find_article
+from masthead.related.build import rebuild
 from masthead.usage import processing
 from masthead.usage.demo import demo_sushi_credentials, load_demo_usage
 
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             if not corpus.skipped
             else "citations: unchanged"
         )
+        self.stdout.write(f"related research: {rebuild()}")
 
     def load_pubmed(self, pubmed_limit: int, quiet: bool) -> None:
         baseline = pubmed_baseline.fetch(Path(settings.MASTHEAD_HOME) / "cache")

@@ -35,6 +35,11 @@ class Command(BaseCommand):
             help="also run `refresh_citations --loop 300` (cited-by, deposit results)",
         )
         parser.add_argument(
+            "--related-worker",
+            action="store_true",
+            help="also run `build_related --loop 60` (new articles' lists; all once a day)",
+        )
+        parser.add_argument(
             "--reconcile-orders",
             action="store_true",
             help="also run `reconcile_orders --loop 300` (late payment notices) beside it",
@@ -52,6 +57,8 @@ class Command(BaseCommand):
             subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "masthead", "refresh_citations", "--loop", "300"]
             )
+        if options["related_worker"]:
+            subprocess.Popen([sys.executable, "-m", "masthead", "build_related", "--loop", "60"])  # noqa: S603
         if options["reconcile_orders"]:
             subprocess.Popen(
                 [sys.executable, "-m", "masthead", "reconcile_orders", "--loop", "300"]
