@@ -138,3 +138,34 @@ def test_people_also_read_comes_from_readers_sessions(library):
     unread = library["whales0"]
     assert RelatedArticle.objects.get(article=unread).also_read_filled
     assert listed(unread, ALSO_READ)
+
+
+def test_people_also_read_follows_new_sessions_without_a_rebuild(library):
+    build.rebuild()
+    bees, whales = library["bees0"], library["whales2"]
+    assert RelatedArticle.objects.get(article=bees).also_read_filled
+    for n in range(3):
+        client = reader(n)
+        for article in (bees, whales, library["rust0"], library["rust1"]):
+            client.get(article.get_absolute_url())
+    stats = build.refresh_people_also_read()
+    assert stats.changed >= 4
+    assert not RelatedArticle.objects.get(article=bees).also_read_filled
+    first = Neighbour.objects.filter(article=bees, tab=ALSO_READ, rank__lt=3)
+    assert {n.other_id for n in first} == {whales.pk, library["rust0"].pk, library["rust1"].pk}
+    assert build.refresh_people_also_read().changed == 0  # nothing new: pages stay cached
+
+
+def test_the_command_builds_what_is_due_then_nothing(library):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("build_related", stdout=out)
+    assert "9 of 9 articles built" in out.getvalue()
+    out = StringIO()
+    call_command("build_related", stdout=out)
+    assert "0 of 0 articles built" in out.getvalue()
+    call_command("build_related", "--people-also-read", stdout=out)
+    assert "People also read:" in out.getvalue()

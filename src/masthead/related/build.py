@@ -78,6 +78,41 @@ def rebuild() -> BuildStats:
     return _build(None)
 
 
+def refresh_people_also_read() -> BuildStats:
+    """People also read alone, from the latest sessions, for articles whose lists are built:
+    cheap (no content engine), so the worker runs it every few minutes between rebuilds.
+
+    An article without co-readers that is already filled from its Recommended list is
+    left as it is: neither input changed.
+    """
+    stats = BuildStats()
+    clock = _Clock(stats)
+    journals = dict(visible_articles().values_list("pk", "journal_id"))
+    states = {
+        pk: (version, filled)
+        for pk, version, filled in RelatedArticle.objects.filter(built_version__gt=0).values_list(
+            "article_id", "built_version", "also_read_filled"
+        )
+        if pk in journals
+    }
+    stats.articles = len(states)
+    same_journal = {pk for pk, s in store.scopes(states).items() if s == "journal"}
+    coread = co_read(journals, same_journal)
+    clock.lap("people also read")
+    targets = [pk for pk, (_, filled) in states.items() if pk in coread or not filled]
+    stored = store.stored_lists(targets)
+    built = []
+    for pk in targets:
+        content = stored.get(pk, {}).get(RECOMMENDED, [])
+        also_read, filled = _people_also_read(coread.get(pk, []), content)
+        stats.filled += filled
+        built.append(store.Built(pk, {ALSO_READ: also_read}, states[pk][0], filled))
+    stats.built = len(built)
+    stats.changed = store.save_many(built)
+    clock.lap("store")
+    return stats
+
+
 def update_due() -> BuildStats:
     due = due_ids()
     return _build(due) if due else BuildStats()
@@ -105,10 +140,7 @@ def _build(ids: list[int] | None) -> BuildStats:
     built = []
     for pk in targets:
         content = recommended.get(pk, [])
-        # Filled from beyond what Recommended articles shows, so that the tabs do not
-        # repeat each other, unless that leaves too little (a small journal).
-        rest = content[TAB_SIZE:] if len(content) >= 2 * TAB_SIZE else content
-        also_read, filled = coreadership.fill(coread.get(pk, []), rest, KEEP)
+        also_read, filled = _people_also_read(coread.get(pk, []), content)
         stats.filled += filled
         lists = {RECOMMENDED: content, ALSO_READ: also_read}
         built.append(store.Built(pk, lists, versions[pk], filled))
@@ -116,6 +148,16 @@ def _build(ids: list[int] | None) -> BuildStats:
     stats.changed = store.save_many(built)
     clock.lap("store")
     return stats
+
+
+def _people_also_read(coread: list, content: list) -> tuple[list, bool]:
+    """Co-readers' list, filled from the content engine when too short (and whether it was).
+
+    Filled from beyond what Recommended articles shows, so that the two tabs do not
+    repeat each other, unless that leaves too little (a small journal).
+    """
+    rest = content[TAB_SIZE:] if len(content) >= 2 * TAB_SIZE else content
+    return coreadership.fill(coread, rest, KEEP)
 
 
 def load_documents() -> tuple[list[Document], dict[int, int]]:

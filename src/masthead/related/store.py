@@ -265,6 +265,15 @@ def _byline(states: dict[int, RelatedArticle], pk: int) -> str:
     return state.authors if state else ""
 
 
+def stored_lists(article_ids: Iterable[int]) -> dict[int, dict[str, list[Suggestion]]]:
+    """The lists stored for those articles, as the page would show them (a query per chunk)."""
+    found = {}
+    for ids in _chunks(set(article_ids), CHUNK):
+        for pk, lists in _stored_lists(ids).items():
+            found[pk] = {tab: [Suggestion(*entry) for entry in e] for tab, e in lists.items()}
+    return found
+
+
 def _stored_lists(ids: list[int]) -> dict[int, dict[str, list[Entry]]]:
     lists: dict[int, dict[str, list[Entry]]] = {}
     rows = fetch_all(_STORED_SQL.format(ids=_placeholders(ids)), ids)
