@@ -7,27 +7,9 @@ import pytest
 from masthead.related.coreadership import Read, co_readership
 from masthead.related.sessions import reading_sessions
 from masthead.usage.models import Event
+from tests.usage.test_processing import GOOGLEBOT, NOON, event  # one way to make an event
 
 pytestmark = pytest.mark.django_db
-
-NOON = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
-FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-
-
-def event(at=NOON, *, item=1, kind="abstract", user="u1", **fields) -> Event:
-    values = {
-        "occurred_at": at,
-        "item_id": item,
-        "title_id": 100,
-        "yop": 2023,
-        "kind": kind,
-        "access_type": "Controlled",
-        "session_id": user,
-        "url": f"/doi/abs/10.5555/{item}",
-        "user_agent": FIREFOX,
-    }
-    return Event(**(values | fields))
 
 
 def add(*events: Event) -> None:
