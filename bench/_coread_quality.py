@@ -7,7 +7,7 @@ run alone against the configured database (DATABASE_URL, MASTHEAD_HOME):
 
 The usage sessions of the last `days` days before the latest recorded event are read as
 `related.sessions.reading_sessions` gives them (robots, denials and TDM out, COUNTER
-user-sessions), then split by time: sessions begun in the first 80 % of the span train
+user-sessions), then split by time: the first 80 % of the sessions (by when they began) train
 co-readership, the others test it. Every consecutive pair of first reads (a -> b) in a test
 session whose `a` was read in training is a trial; a hit when b is in a's top k. The
 baseline recommends the k articles read in most training sessions (less a itself).
@@ -70,8 +70,10 @@ def report(database_alias: str = "default", days: int = 365, k: int = 10) -> dic
         result.update(enough=False, test_pairs=0, note="no human reads in the period")
         _print(result)
         return result
-    first, last = reads[0].at, reads[-1].at  # reading_sessions is in time order
-    train, test = coreadership.split_by_time(reads, first + TRAIN_SHARE * (last - first))
+    # The later fifth of the sessions (by when they started) is the test: a share of the
+    # sessions, not of the time span, so that a burst of traffic is split too.
+    starts = sorted({r.session: r.at for r in reversed(reads)}.values())
+    train, test = coreadership.split_by_time(reads, starts[int(TRAIN_SHARE * len(starts))])
     test_sessions = coreadership.ordered_sessions(test)
     started = time.perf_counter()
     coread = coreadership.next_article_hit_rate(train, test_sessions, k=k)
