@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
 WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9-]+\b"  # words, not bare numbers
+# English stop words, and the words of links that abstracts print ("DOI: http://dx.doi...").
+STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {"doi", "dx", "http", "https", "org", "www", "al"})
 
 
 def tfidf_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -22,7 +24,7 @@ def tfidf_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     min_df = 2 if len(texts) > 20 else 1
     vectorizer = TfidfVectorizer(
         sublinear_tf=True,
-        stop_words="english",
+        stop_words=STOP_WORDS,
         min_df=min_df,
         max_df=0.5 if len(texts) > 20 else 1.0,
         token_pattern=WORD_PATTERN,
@@ -40,7 +42,7 @@ def bm25_matrices(
 
     score(q, d) = query[q] . document[d]: Okapi BM25 with the query's own text as query.
     """
-    counts = CountVectorizer(stop_words="english", token_pattern=WORD_PATTERN, dtype=np.float32)
+    counts = CountVectorizer(stop_words=STOP_WORDS, token_pattern=WORD_PATTERN, dtype=np.float32)
     tf = counts.fit_transform(texts).tocsr()
     n = tf.shape[0]
     df = np.diff(tf.tocsc().indptr).astype(np.float32)
