@@ -69,6 +69,8 @@ bench: install
 	$(PY) bench/full_text.py
 	$(PY) bench/pdf.py
 	$(PY) bench/citations.py --refresh
+	$(PY) bench/related_speed.py
+	$(PY) bench/related_quality.py
 
 clean:
 	rm -rf $(VENV) var
