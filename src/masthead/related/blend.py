@@ -27,11 +27,12 @@ from masthead.related.citation_graph import CitationGraph
 
 @dataclass(frozen=True)
 class Weights:
+    # Text and propagation: as tuned by bench/related_quality.py on its tuning half.
     lexical: float = 0.8
     semantic: float = 0.2
     propagated: float = 3.0
-    neighbourhood: int = 150
-    sharpness: float = 4.0
+    neighbourhood: int = 50
+    sharpness: float = 2.0
     coupling: float = 1.0
     cocitation: float = 0.3
     direct: float = 0.5
