@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "masthead.usage",
     "masthead.citations",
     "masthead.related",
+    "masthead.discovery",
 ]
 
 MIDDLEWARE = [

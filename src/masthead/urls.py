@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("masthead.commerce.urls")),
     path("", include("masthead.usage.urls")),
     path("", include("masthead.access.urls")),
+    path("", include("masthead.discovery.urls")),
     path("", include("masthead.reader.urls")),
 ]

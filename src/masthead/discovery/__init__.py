@@ -1,0 +1,1 @@
+"""Discovery: how indexers, harvesters and other software find the content."""
