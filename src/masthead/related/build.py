@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection, connections
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from masthead.citations.page import TAB_SIZE
 from masthead.related import coreadership, store
 from masthead.related.documents import Document, plain_text, reference_key
 from masthead.related.embedding import from_bytes, load_embedder, to_bytes
-from masthead.related.engine import Engine
+from masthead.related.engine import BLOCK, Engine
 from masthead.related.models import ArticleEmbedding, RelatedArticle
 from masthead.related.sessions import reading_sessions
 from masthead.related.suggestion import ALSO_READ, KEEP, RECOMMENDED
@@ -133,6 +134,8 @@ def _build(ids: list[int] | None) -> BuildStats:
     scope = store.scopes(targets)
     same_journal = {pk for pk, s in scope.items() if s == "journal"}
     excluded = {pk: set(r.blocks) for pk, r in rules.items() if r.blocks}
+    if len(targets) > BLOCK and not connection.in_atomic_block:
+        connections.close_all()  # the engine forks a process per core: share no socket
     recommended = dict(engine.recommend(targets, same_journal=same_journal, excluded=excluded))
     clock.lap("recommend")
     coread = co_read(journals={d.id: d.journal_id for d in docs}, same_journal=same_journal)
