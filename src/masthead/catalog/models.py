@@ -115,6 +115,14 @@ class Issue(models.Model):
         return text
 
 
+class ArticleQuerySet(models.QuerySet):
+    def visible(self):
+        """What readers may find: published, and not under embargo (a publication date
+        still to come). Every list, feed, sitemap and job that shows articles uses this."""
+        today = timezone.now().date()
+        return self.filter(is_published=True).exclude(published_online__gt=today)
+
+
 class Article(models.Model):
     journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="articles")
     issue = models.ForeignKey(
@@ -171,6 +179,8 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_online", "position"]

@@ -59,11 +59,6 @@ def _fingerprint() -> str:
     return f"{summary['n']}:{summary['changed']}"
 
 
-def _visible():
-    today = timezone.now().date()
-    return Article.objects.filter(is_published=True).exclude(published_online__gt=today)
-
-
 def _first_authors() -> dict[int, str]:
     firsts: dict[int, str] = {}
     rows = (
@@ -131,7 +126,7 @@ _REFERENCE_FIELDS = (
 def _references():
     """(reference pk, citing article pk, CitedReference) for every visible article."""
     rows = (
-        Reference.objects.filter(article__in=_visible())
+        Reference.objects.filter(article__in=Article.objects.visible())
         .values_list("pk", "article_id", "authors", "original_text", *_REFERENCE_FIELDS)
         .order_by()
     )

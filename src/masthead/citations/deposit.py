@@ -58,9 +58,7 @@ def due_ids(
     """Published articles whose current state Crossref does not have (all with `every`),
     of these publishers (of all without), among `within` (an Article queryset) if given:
     ids only, cheap enough for a page to count."""
-    today = timezone.now().date()
-    articles = Article.objects.all() if within is None else within
-    articles = articles.filter(is_published=True).exclude(published_online__gt=today)
+    articles = (Article.objects.all() if within is None else within).visible()
     if publishers is not None:
         articles = articles.filter(journal__publisher__in=list(publishers))
     rows = articles.values_list(

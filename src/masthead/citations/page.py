@@ -47,7 +47,7 @@ def cited_by(article_pk: int, limit: int | None = TAB_SIZE, offset: int = 0) -> 
     return [
         CitedByItem(
             title=title or doi,
-            authors=_authors(authors),
+            authors=byline(authors),
             container=container,
             year=year,
             doi=hosted or doi,  # as registered, when the work is hosted here
@@ -59,7 +59,8 @@ def cited_by(article_pk: int, limit: int | None = TAB_SIZE, offset: int = 0) -> 
     ]
 
 
-def _authors(names: list[str], shown: int = 3) -> str:
+def byline(names: list[str], shown: int = 3) -> str:
+    """How lists of other works show their authors: "A, B, C et al."."""
     names = [n for n in names if n]
     if len(names) > shown:
         return ", ".join(names[:shown]) + " et al."

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
 from masthead.catalog.models import Contributor, Journal
-from masthead.discovery.sitemaps import absolute, visible_articles
+from masthead.citations.page import byline
+from masthead.discovery.sitemaps import absolute
 from masthead.related.documents import plain_text
 
 LATEST = 50
@@ -45,7 +46,7 @@ class LatestArticles(Feed):
     extension = "rss"
 
     def items(self, journal):
-        articles = visible_articles().filter(journal=journal)
+        articles = journal.articles.visible()
         return _with_authors(articles.order_by("-published_online", "-pk"))[:LATEST]
 
     def item_title(self, article):
@@ -65,8 +66,7 @@ class LatestArticles(Feed):
         return text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else "")
 
     def item_author_name(self, article):
-        names = [c.display_name for c in article.contributors.all()]
-        return ", ".join(names[:3]) + (" et al." if len(names) > 3 else "") or None
+        return byline([c.display_name for c in article.contributors.all()]) or None
 
     def item_pubdate(self, article):
         day = article.published_online
@@ -88,7 +88,7 @@ class CurrentIssue(LatestArticles):
         issue = journal.issues.first()  # issues are ordered newest first
         if issue is None:
             return []
-        articles = visible_articles().filter(issue=issue)
+        articles = issue.articles.visible()
         return _with_authors(articles.order_by("position", "first_page", "pk"))
 
 

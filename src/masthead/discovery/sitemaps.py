@@ -13,7 +13,6 @@ import math
 from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils import timezone
 
 from masthead.catalog.models import Article, Issue, Journal
 from masthead.discovery.sitemap_xml import MAX_URLS, Location
@@ -23,17 +22,12 @@ def absolute(path: str) -> str:
     return settings.MASTHEAD_BASE_URL + path
 
 
-def visible_articles():
-    today = timezone.now().date()
-    return Article.objects.filter(is_published=True).exclude(published_online__gt=today)
-
-
 def index_locations() -> list[Location]:
     """One entry per journal sitemap page, last modified when the journal or its newest
     article was (three queries, whatever the number of journals)."""
     articles = {
         row["journal_id"]: row
-        for row in visible_articles()
+        for row in Article.objects.visible()
         .values("journal_id")
         .annotate(shown=Count("pk"), changed=Max("updated_at"))
     }
@@ -57,25 +51,25 @@ def journal_sitemap_path(code: str, page: int) -> str:
 
 
 def journal_locations(journal: Journal, page: int) -> list[Location] | None:
-    """The URLs of one page of a journal's sitemap, or None past its last page."""
+    """The URLs of one page of a journal's sitemap, or None past its last page.
 
-    def everything():
-        yield Location(absolute(journal.get_absolute_url()), journal.updated_at)
-        issues = Issue.objects.filter(journal=journal).order_by("pk")
-        for issue in issues.only("volume", "number", "updated_at"):
-            issue.journal = journal
-            yield Location(absolute(issue.get_absolute_url()), issue.updated_at)
-        articles = visible_articles().filter(journal=journal).order_by("pk")
-        for doi, changed in articles.values_list("doi", "updated_at").iterator(chunk_size=5000):
-            yield Location(absolute(reverse("reader:article", args=[doi])), changed)
-
+    The journal page and its tables of contents come first (a journal has hundreds of
+    issues at most), then its articles, sliced in the database: page 3 of a big journal
+    does not build the first two.
+    """
+    if page < 1:
+        return None
+    head = [Location(absolute(journal.get_absolute_url()), journal.updated_at)]
+    for issue in journal.issues.order_by("pk").only("volume", "number", "updated_at"):
+        issue.journal = journal
+        head.append(Location(absolute(issue.get_absolute_url()), issue.updated_at))
     start = (page - 1) * MAX_URLS
-    chosen = []
-    for n, location in enumerate(everything()):
-        if n >= start + MAX_URLS:
-            break
-        if n >= start:
-            chosen.append(location)
-    if page < 1 or (not chosen and page > 1):
+    chosen = head[start : start + MAX_URLS]
+    skip = max(0, start - len(head))
+    room = MAX_URLS - len(chosen)
+    articles = journal.articles.visible().order_by("pk").values_list("doi", "updated_at")
+    for doi, changed in articles[skip : skip + room]:
+        chosen.append(Location(absolute(reverse("reader:article", args=[doi])), changed))
+    if not chosen and page > 1:
         return None
     return chosen

@@ -47,7 +47,7 @@ def journal(request, code):
     journal = get_object_or_404(Journal.objects.select_related("publisher"), code=code)
     issues = list(journal.issues.all()[:200])
     current = issues[0] if issues else None
-    latest = _with_authors(_visible(journal.articles))[:10]
+    latest = _with_authors(journal.articles.visible())[:10]
     return render(
         request,
         "reader/journal.html",
@@ -63,7 +63,7 @@ def toc(request, code, volume, number):
         volume=volume,
         number=number,
     )
-    articles = _with_authors(_visible(issue.articles)).order_by("position", "first_page", "pk")
+    articles = _with_authors(issue.articles.visible()).order_by("position", "first_page", "pk")
     sections: dict[str, list[Article]] = {}
     for article in articles:
         sections.setdefault(article.section or "Articles", []).append(article)
@@ -246,12 +246,6 @@ def _article_page(request, ref: ArticleRef, decision: Decision, denied: bool) ->
     if CSRF_SLOT in box:  # the cached box's forms get this reader's own token
         box = box.replace(CSRF_SLOT, get_token(request))
     return HttpResponse(_with_views(shell.replace(ACCESS_BOX_SLOT, box, 1), ref))
-
-
-def _visible(articles):
-    """Published, and not under embargo (a publication date still to come)."""
-    today = timezone.now().date()
-    return articles.filter(is_published=True).exclude(published_online__gt=today)
 
 
 def _with_authors(articles):

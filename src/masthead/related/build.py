@@ -26,12 +26,12 @@ from django.utils import timezone
 
 from masthead.catalog.models import Article, Reference
 from masthead.citations.models import Citation
-from masthead.citations.page import TAB_SIZE
 from masthead.related import coreadership, store
 from masthead.related.documents import Document, plain_text, reference_key
 from masthead.related.embedding import from_bytes, load_embedder, to_bytes
 from masthead.related.engine import BLOCK, Engine
 from masthead.related.models import ArticleEmbedding, RelatedArticle
+from masthead.related.page import TAB_SIZE
 from masthead.related.sessions import reading_sessions
 from masthead.related.suggestion import ALSO_READ, KEEP, RECOMMENDED
 
@@ -57,15 +57,12 @@ class BuildStats:
         )
 
 
-def visible_articles():
-    today = timezone.now().date()
-    return Article.objects.filter(is_published=True).exclude(published_online__gt=today)
-
-
 def due_ids() -> list[int]:
     """Published articles whose lists are missing or older than their version."""
     fresh = Q(related_state__built_version=F("version"))
-    return list(visible_articles().exclude(fresh).order_by("pk").values_list("pk", flat=True))
+    return list(
+        Article.objects.visible().exclude(fresh).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def full_rebuild_due(now: dt.datetime | None = None) -> bool:
@@ -88,7 +85,7 @@ def refresh_people_also_read() -> BuildStats:
     """
     stats = BuildStats()
     clock = _Clock(stats)
-    journals = dict(visible_articles().values_list("pk", "journal_id"))
+    journals = dict(Article.objects.visible().values_list("pk", "journal_id"))
     states = {
         pk: (version, filled)
         for pk, version, filled in RelatedArticle.objects.filter(built_version__gt=0).values_list(
@@ -165,7 +162,7 @@ def _people_also_read(coread: list, content: list) -> tuple[list, bool]:
 
 def load_documents() -> tuple[list[Document], dict[int, int]]:
     """Every published article as a Document, and each one's version."""
-    rows = visible_articles().order_by("pk")
+    rows = Article.objects.visible().order_by("pk")
     fields = ("pk", "journal_id", "title", "abstracts", "keywords", "subjects", "version")
     docs, versions = [], {}
     references = _reference_keys()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -25,7 +25,6 @@ class Document:
     cites: tuple[int, ...] = ()  # ids of hosted documents it cites
     journal_id: int = 0
     family: str = ""  # versions and re-publications of one work share a family
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def text(self) -> str:

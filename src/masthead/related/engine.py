@@ -44,9 +44,10 @@ class Engine:
         self.embeddings = embeddings
         self.graph = CitationGraph.build(self.docs)
         self.journals = np.array([d.journal_id for d in self.docs], dtype=np.int64)
+        # Versions of one work share a number; an article without a family is its own.
         families = [d.family for d in self.docs]
-        self._family = {f: i for i, f in enumerate(sorted({f for f in families if f}))}
-        self.families = np.array([self._family.get(f, -1 - i) for i, f in enumerate(families)])
+        numbers = {f: i for i, f in enumerate(sorted({f for f in families if f}))}
+        self.families = np.array([numbers.get(f, -1 - i) for i, f in enumerate(families)])
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -67,9 +68,6 @@ class Engine:
             cited_by=graph.cited_by(rows),
             cited_in=graph.cited_in(rows),
         )
-
-    def scores(self, rows: np.ndarray, own_references: bool = True) -> np.ndarray:
-        return hybrid(self.signals(rows), self.graph, self.weights, own_references)
 
     def recommend(
         self,

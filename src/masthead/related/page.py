@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.citations.page import TAB_SIZE  # each tab of the box shows as many
 from masthead.related.suggestion import ALSO_READ, KEEP, RECOMMENDED, TABS
 from masthead.sql import as_date, fetch_all
-
-TAB_SIZE = 5  # on the article page; the More page shows all that are stored
 
 _LISTS_SQL = """
 SELECT s.also_read_filled, n.tab, n.reason, o.doi, o.title, o.is_published,

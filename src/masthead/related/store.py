@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from masthead.catalog.models import Article, Contributor
-from masthead.citations.page import _authors as shorten_names  # the Cited-by tab's bylines
+from masthead.citations.page import byline
 from masthead.related.models import Curation, RelatedArticle
 from masthead.related.suggestion import KEEP, RECOMMENDED, TABS, Suggestion
 from masthead.sql import fetch_all
@@ -189,7 +189,7 @@ def bylines(article_ids: Iterable[int]) -> dict[int, str]:
         )
         for person in authors:
             names[person.article_id].append(person.display_name)
-    return {pk: shorten_names(people)[:300] for pk, people in names.items()}
+    return {pk: byline(people)[:300] for pk, people in names.items()}
 
 
 def _save_chunk(writes: list[_Write]) -> int:
