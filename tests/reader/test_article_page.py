@@ -171,6 +171,17 @@ def test_head_tags_for_indexers(client, make_article):
     assert ld["@type"] == "ScholarlyArticle"
     assert [a["name"] for a in ld["author"]] == ["Given0 Surname0", "Given1 Surname1"]
     assert ld["isPartOf"]["isPartOf"]["volumeNumber"] == "31"
+    assert "citation_pdf_url" not in html  # no full text, no PDF
+
+
+def test_pdf_url_for_indexers_is_on_the_articles_own_host(client, make_article):
+    article = make_article(body_html="<p>Body.</p>")
+    html = page(client, article)
+    base = "http://127.0.0.1:8000"
+    assert f'<meta name="citation_pdf_url" content="{base}/doi/pdf/{article.doi}">' in html
+    assert f'<meta name="citation_fulltext_html_url" content="{base}/doi/full/{article.doi}">' in (
+        html
+    )
 
 
 def test_doi_urls(client, make_article, journal):

@@ -29,6 +29,11 @@ PRIVATE = (
     "/demo-idp/",
     "/sushi/",
     "/access/kbart/",
+    # Endless result pages and machine interfaces: crawlers find articles through the
+    # sitemaps; harvesters and programs use /oai and /api/v1/ under their own rules.
+    "/search",
+    "/api/",
+    "/alerts/",
 )
 MAX_AGE = 3600
 

@@ -54,6 +54,8 @@ def highwire(article: Article, contributors: list[Contributor], references: list
         tags.append(("citation_keywords", "; ".join(article.keywords)))
     if article.has_full_text:
         tags.append(("citation_fulltext_html_url", _url(f"/doi/full/{article.doi}")))
+        # Google Scholar takes the PDF only from the article's own host.
+        tags.append(("citation_pdf_url", _url(f"/doi/pdf/{article.doi}")))
     tags += [("citation_reference", _reference_tag(ref)) for ref in references]
     return [(name, value) for name, value in tags if value]
 
