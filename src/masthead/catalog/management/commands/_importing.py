@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from masthead.catalog.services import Importer, ImportSummary
+from masthead.discovery import search_index
 from masthead.jats.model import ArticleRecord, SourceError
 
 
@@ -20,9 +21,10 @@ def run_import(
     summary = ImportSummary()
     # No bar when asked, or when nobody watches (stderr is not a terminal).
     disable = True if quiet else None
-    with tqdm(
-        total=total, unit=unit, disable=disable, file=command.stderr._out, leave=False
-    ) as bar:
+    with (
+        tqdm(total=total, unit=unit, disable=disable, file=command.stderr._out, leave=False) as bar,
+        search_index.batch(),
+    ):  # the search index is written once, at the end
         importer.import_all(items, summary, progress=lambda _: bar.update(1))
     command.stdout.write(f"{summary}")
     for reason in summary.rejections:

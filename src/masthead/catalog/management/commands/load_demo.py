@@ -81,7 +81,10 @@ class Command(BaseCommand):
         records = iter_pubmed_file(baseline)
         if pubmed_limit:
             records = (r for _, r in zip(range(pubmed_limit), records, strict=False))
-        run_import(self, importer, records, pubmed_limit or None, "record", quiet)
+        from masthead.discovery.search_index import batch
+
+        with batch():  # site search indexes the 20,000 records in chunks, after the import
+            run_import(self, importer, records, pubmed_limit or None, "record", quiet)
 
     def load_usage(self, university) -> None:
         """A year of usage of the demo's full-text articles, processed like any other."""
