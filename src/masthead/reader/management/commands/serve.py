@@ -44,6 +44,11 @@ class Command(BaseCommand):
             action="store_true",
             help="also run `reconcile_orders --loop 300` (late payment notices) beside it",
         )
+        parser.add_argument(
+            "--alerts-worker",
+            action="store_true",
+            help="also run `send_alerts --loop 60` (new-issue and citation e-mails)",
+        )
 
     def handle(self, *args, addr, workers, threads, no_collectstatic, access_log, **options):
         if not no_collectstatic:
@@ -63,6 +68,8 @@ class Command(BaseCommand):
             subprocess.Popen(
                 [sys.executable, "-m", "masthead", "reconcile_orders", "--loop", "300"]
             )  # noqa: S603
+        if options["alerts_worker"]:
+            subprocess.Popen([sys.executable, "-m", "masthead", "send_alerts", "--loop", "60"])  # noqa: S603
         argv = [
             sys.executable,
             "-m",
