@@ -10,16 +10,10 @@ def client_ip(peer: str, forwarded_for: str, trusted_proxies: Iterable[str]) -> 
     The first address not vouched for by a trusted proxy is the client. An untrusted peer's
     header is ignored entirely, so a reader cannot claim a campus address.
     """
-    trusted = [ipaddress.ip_network(p.strip(), strict=False) for p in trusted_proxies if p.strip()]
+    trusted = _networks(trusted_proxies)
 
     def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        return any(ip.version == net.version and ip in net for net in trusted)
+        return _within(address, trusted)
 
     current = peer.strip()
     if not is_trusted(current):
@@ -34,3 +28,22 @@ def client_ip(peer: str, forwarded_for: str, trusted_proxies: Iterable[str]) -> 
         if not is_trusted(current):
             return current
     return current
+
+
+def is_trusted_proxy(peer: str, trusted_proxies: Iterable[str]) -> bool:
+    """Whether the address we see is one of our own proxies (whose headers we believe)."""
+    return _within(peer.strip(), _networks(trusted_proxies))
+
+
+def _networks(trusted_proxies: Iterable[str]) -> list:
+    return [ipaddress.ip_network(p.strip(), strict=False) for p in trusted_proxies if p.strip()]
+
+
+def _within(address: str, networks: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return any(ip.version == net.version and ip in net for net in networks)

@@ -10,6 +10,7 @@ from masthead.citations.cited_by import crossref_client, refresh_cited_by
 from masthead.citations.corpus import refresh_corpus
 from masthead.citations.crossref import CrossrefError
 from masthead.citations.deposit import check_results
+from masthead.ops.heartbeat import beat
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             if not loop:
                 return
             force = False
+            beat("refresh_citations")
             time.sleep(loop)
 
     def _crossref(self) -> None:

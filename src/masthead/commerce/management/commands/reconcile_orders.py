@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from masthead.commerce.services import reconcile
+from masthead.ops.heartbeat import beat
 
 
 class Command(BaseCommand):
@@ -23,4 +24,5 @@ class Command(BaseCommand):
             )
             if not loop:
                 return
+            beat("reconcile_orders")
             time.sleep(loop)

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from masthead.catalog.models import Article
+from masthead.ops.heartbeat import beat
 from masthead.pdf.models import ArticlePdf
 from masthead.pdf.services import DEFAULT_TIME_LIMIT, PdfUnavailable, ensure_pdf, needs_render
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             self.run_once(options)
             if not options["loop"]:
                 return
+            beat("render_pdfs")
             time.sleep(options["loop"])
 
     def run_once(self, options) -> dict[str, int]:

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from masthead.ops.heartbeat import beat
 from masthead.related.build import (
     full_rebuild_due,
     rebuild,
@@ -48,4 +49,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"People also read: {refresh_people_also_read()}")
                 also_read_at = time.monotonic()
             full = False
+            beat("build_related")
             time.sleep(loop)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
 
+from masthead.ops.heartbeat import beat
 from masthead.usage import live, processing
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                     results = self._pending()
                     if results:
                         self._report(results)
+                    beat("process_usage")
                     time.sleep(loop)
             except KeyboardInterrupt:
                 return
