@@ -34,7 +34,7 @@ demo: system-deps install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo
 	@echo "Serving the demo press on http://127.0.0.1:8000/"
-	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker --citations-worker --related-worker
+	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker --citations-worker --related-worker --alerts-worker
 
 serve: install
 	$(MASTHEAD) serve --addr 127.0.0.1:8000
@@ -71,6 +71,9 @@ bench: install
 	$(PY) bench/citations.py --refresh
 	$(PY) bench/related_speed.py
 	$(PY) bench/related_quality.py
+	$(PY) bench/search.py
+	$(PY) bench/oai.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) var

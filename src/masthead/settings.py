@@ -38,9 +38,12 @@ INSTALLED_APPS = [
     "masthead.citations",
     "masthead.related",
     "masthead.discovery",
+    "masthead.alerts",
+    "masthead.ops",
 ]
 
 MIDDLEWARE = [
+    "masthead.ops.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,6 +149,11 @@ MASTHEAD_BASE_URL = os.environ.get("MASTHEAD_BASE_URL", "http://127.0.0.1:8000")
 # in the COUNTER Registry, as the reports' headers give them.
 MASTHEAD_PLATFORM_ID = os.environ.get("MASTHEAD_PLATFORM_ID", "masthead")
 MASTHEAD_COUNTER_REGISTRY_RECORD = os.environ.get("MASTHEAD_COUNTER_REGISTRY_RECORD", "")
+# OAI-PMH at /oai: the repository id in oai:<id>:<DOI> (a domain name; empty: the host of
+# MASTHEAD_BASE_URL if it is one, else masthead.invalid), the adminEmail(s), records a page.
+MASTHEAD_OAI_REPOSITORY_ID = os.environ.get("MASTHEAD_OAI_REPOSITORY_ID", "")
+MASTHEAD_OAI_ADMIN_EMAIL = os.environ.get("MASTHEAD_OAI_ADMIN_EMAIL", "")
+MASTHEAD_OAI_PAGE_SIZE = int(os.environ.get("MASTHEAD_OAI_PAGE_SIZE", "100"))
 
 # Sales: "demo" (the built-in demo provider) or "stripe" (hosted Checkout).
 MASTHEAD_PAYMENT_PROVIDER = os.environ.get("MASTHEAD_PAYMENT_PROVIDER", "demo")
@@ -161,14 +169,37 @@ CROSSREF_API_BASE = os.environ.get("CROSSREF_API_BASE", "https://api.crossref.or
 CROSSREF_SERVICE_BASE = os.environ.get("CROSSREF_SERVICE_BASE", "https://doi.crossref.org")
 CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "")
 
+# Logs: every line carries the request id (masthead.ops.request_log). "json" gives one JSON
+# object per line, and one line per request, for a log collector; "text" is for people.
+MASTHEAD_LOG_FORMAT = os.environ.get("MASTHEAD_LOG_FORMAT", "text")
+if MASTHEAD_LOG_FORMAT not in {"text", "json"}:
+    raise ValueError(f"MASTHEAD_LOG_FORMAT is 'text' or 'json', not {MASTHEAD_LOG_FORMAT!r}")
+_log_level = os.environ.get("MASTHEAD_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MASTHEAD_LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "masthead.ops.request_log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "masthead.ops.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": MASTHEAD_LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": _log_level},
+    "loggers": {
+        "masthead.request": {"level": "INFO" if MASTHEAD_LOG_FORMAT == "json" else _log_level}
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 from masthead.access.saml_settings import *  # noqa: E402, F401, F403
+from masthead.api.settings import *  # noqa: E402, F401, F403
+
+INSTALLED_APPS += API_APPS  # noqa: F405

@@ -5,9 +5,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("back-office/usage/", include("masthead.usage.backoffice_urls")),
     path("back-office/sales/", include("masthead.commerce.backoffice_urls")),
+    path("api/v1/", include("masthead.api.urls")),
+    path("", include("masthead.ops.urls")),
     path("", include("masthead.commerce.urls")),
     path("", include("masthead.usage.urls")),
     path("", include("masthead.access.urls")),
     path("", include("masthead.discovery.urls")),
+    path("", include("masthead.alerts.urls")),
     path("", include("masthead.reader.urls")),
 ]

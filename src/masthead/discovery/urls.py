@@ -1,11 +1,13 @@
 from django.urls import path
 
-from masthead.discovery import feeds, views
+from masthead.discovery import feeds, oai_views, search_views, views
 
 app_name = "discovery"
 
 urlpatterns = [
+    path("oai", oai_views.oai, name="oai"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("search", search_views.search_page, name="search"),
     path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
     path("sitemaps/<slug:code>-<int:page>.xml", views.journal_sitemap, name="journal_sitemap"),
     path("journals/<slug:code>/feed/latest.rss", feeds.LatestArticles(), name="feed_latest"),
