@@ -134,18 +134,21 @@ SELECT l.id, l.institution_id, i.name, l.journal_id, l.starts_on, l.ends_on,
        l.first_year, l.last_year, l.first_volume, l.last_volume,
        l.perpetual_first_year, l.perpetual_last_year, l.concurrent_users
 FROM access_licence l JOIN access_institution i ON i.id = l.institution_id
-WHERE l.journal_id = %s AND i.is_active AND l.institution_id IN ({ids})
+WHERE {journal} i.is_active AND l.institution_id IN ({ids})
 ORDER BY l.institution_id, l.starts_on DESC
 """
 
 
-def licences_for(institution_ids, journal_id: int) -> tuple[LicenceTerms, ...]:
-    """The active institutions' licences for one journal (plain SQL: it runs per request)."""
+def licences_for(institution_ids, journal_id: int | None) -> tuple[LicenceTerms, ...]:
+    """The active institutions' licences for one journal, or for every journal when
+    `journal_id` is None (search's "only what I can access"). Plain SQL: it runs per
+    request."""
     ids = sorted(int(i) for i in institution_ids)
     if not ids:
         return ()
-    sql = _LICENCES_SQL.format(ids=", ".join(["%s"] * len(ids)))
-    rows = fetch_all(sql, [journal_id, *ids])
+    journal, params = ("l.journal_id = %s AND", [journal_id]) if journal_id else ("", [])
+    sql = _LICENCES_SQL.format(journal=journal, ids=", ".join(["%s"] * len(ids)))
+    rows = fetch_all(sql, [*params, *ids])
     return tuple(LicenceTerms(*row[:4], as_date(row[4]), as_date(row[5]), *row[6:]) for row in rows)
 
 

@@ -12,46 +12,20 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from masthead.access.decision import GrantTerms, LicenceTerms
-from masthead.access.models import Grant, Licence
-from masthead.access.services import reader_institutions
+from masthead.access.decision import GrantTerms
+from masthead.access.models import Grant
+from masthead.access.services import licences_for, reader_institutions
 from masthead.catalog.models import Issue
 from masthead.discovery.search_filters import AccessScope
-
-LICENCE_COLUMNS = (
-    "id",
-    "institution_id",
-    "institution__name",
-    "journal_id",
-    "starts_on",
-    "ends_on",
-    "first_year",
-    "last_year",
-    "first_volume",
-    "last_volume",
-    "perpetual_first_year",
-    "perpetual_last_year",
-    "concurrent_users",
-)
 
 
 def scope_for_request(request: HttpRequest) -> AccessScope:
     now = timezone.now()
     institutions = reader_institutions(request)
-    licences = licences_of(institutions)
+    licences = licences_for(institutions, journal_id=None)
     user = getattr(request, "user", None)
     grants = grants_of(user.pk, now) if user is not None and user.is_authenticated else ()
     return AccessScope(now, institutions, licences, grants, issues_in_volume_ranges(licences))
-
-
-def licences_of(institution_ids) -> tuple[LicenceTerms, ...]:
-    """Every licence of these institutions, to any journal (inactive institutions' none)."""
-    if not institution_ids:
-        return ()
-    rows = Licence.objects.filter(
-        institution_id__in=institution_ids, institution__is_active=True
-    ).values_list(*LICENCE_COLUMNS)
-    return tuple(LicenceTerms(*row) for row in rows.order_by("pk"))
 
 
 def grants_of(user_id: int, now) -> tuple[GrantTerms, ...]:
