@@ -169,6 +169,13 @@ CROSSREF_API_BASE = os.environ.get("CROSSREF_API_BASE", "https://api.crossref.or
 CROSSREF_SERVICE_BASE = os.environ.get("CROSSREF_SERVICE_BASE", "https://doi.crossref.org")
 CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "")
 
+# Who may read /metrics (Prometheus): addresses or networks, comma-separated.
+MASTHEAD_METRICS_ALLOW = [
+    n
+    for n in os.environ.get("MASTHEAD_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
+    if n.strip()
+]
+
 # Logs: every line carries the request id (masthead.ops.request_log). "json" gives one JSON
 # object per line, and one line per request, for a log collector; "text" is for people.
 MASTHEAD_LOG_FORMAT = os.environ.get("MASTHEAD_LOG_FORMAT", "text")

@@ -32,7 +32,12 @@ def client_ip(peer: str, forwarded_for: str, trusted_proxies: Iterable[str]) -> 
 
 def is_trusted_proxy(peer: str, trusted_proxies: Iterable[str]) -> bool:
     """Whether the address we see is one of our own proxies (whose headers we believe)."""
-    return _within(peer.strip(), _networks(trusted_proxies))
+    return in_networks(peer, trusted_proxies)
+
+
+def in_networks(address: str, networks: Iterable[str]) -> bool:
+    """Whether an address lies in one of these networks ("10.0.0.0/8", "::1", ...)."""
+    return _within(address.strip(), _networks(networks))
 
 
 def _networks(trusted_proxies: Iterable[str]) -> list:

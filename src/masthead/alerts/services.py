@@ -183,13 +183,22 @@ def plan_citations(now: datetime.datetime, report: RunReport) -> None:
     report.planned += len(planned)
 
 
+def _due(now: datetime.datetime) -> Q:
+    return Q(sent_at=None, attempts__lt=MAX_ATTEMPTS) & (
+        Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
+    )
+
+
+def due_count(now: datetime.datetime | None = None) -> int:
+    """E-mails planned and not yet sent (the worker's backlog)."""
+    return Delivery.objects.filter(_due(now or timezone.now())).count()
+
+
 def deliver(now: datetime.datetime, report: RunReport, batch: int = READERS_PER_BATCH) -> None:
     """Send every due delivery, the readers `batch` at a time (a reader's whole news in
     one batch, so their citations make one e-mail)."""
     run, started = uuid.uuid4().hex, timezone.now()
-    due = Q(sent_at=None, attempts__lt=MAX_ATTEMPTS) & (
-        Q(claimed_at=None) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
-    )
+    due = _due(now)
     connection = None
     try:
         while True:

@@ -20,6 +20,7 @@ import uuid
 from django.conf import settings
 
 from masthead.access.client_ip import is_trusted_proxy
+from masthead.ops.metrics import observe_request
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -46,6 +47,8 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = rid
+            seconds = time.perf_counter() - started
+            observe_request(request, response.status_code, seconds)
             log.info(
                 "%s %s %s",
                 request.method,
@@ -55,7 +58,7 @@ class RequestIdMiddleware:
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": round(seconds * 1000, 1),
                 },
             )
             return response

@@ -1,8 +1,13 @@
 """Liveness and readiness for load balancers and orchestrators."""
 
-from django.http import HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from masthead.access.client_ip import in_networks
+from masthead.access.services import request_ip
+from masthead.ops.metrics import exposition
 from masthead.ops.probes import readiness
 
 
@@ -20,3 +25,12 @@ def readyz(request):
     ready = all(p.ok for p in probes)
     body = {"ready": ready, "checks": {p.name: {"ok": p.ok, "detail": p.detail} for p in probes}}
     return JsonResponse(body, status=200 if ready else 503)
+
+
+@never_cache
+def metrics(request):
+    """For the Prometheus server only: other addresses get a plain 404 (the reader's
+    address as the platform sees it, so a request relayed by the proxy is not let in)."""
+    if not in_networks(request_ip(request), settings.MASTHEAD_METRICS_ALLOW):
+        raise Http404("No such page")
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -51,6 +51,18 @@ def needs_render(article) -> str:
     return ""
 
 
+def due_count() -> int:
+    """How many articles `needs_render` would render now (the worker's backlog), counted
+    in the database: full text, and no file, or a generated one of an older version."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from masthead.catalog.models import Article
+
+    current = ArticlePdf.objects.filter(article=OuterRef("pk")).exclude(file="")
+    current = current.filter(Q(source=ArticlePdf.UPLOADED) | Q(version=OuterRef("version")))
+    return Article.objects.exclude(body_html="").exclude(Exists(current)).count()
+
+
 def ensure_pdf(article, time_limit: float = DEFAULT_TIME_LIMIT, force: bool = False) -> ArticlePdf:
     """The current PDF, rendered first if missing or stale (or `force`d; uploads never are).
 

@@ -94,3 +94,12 @@ def _commit(since, end, mark, views: dict[int, int]) -> bool:
 
 class _Moved(Exception):
     """The watermark moved under us: another worker folded the same events."""
+
+
+def backlog() -> int:
+    """Raw events not yet folded into the Views count (the usage worker's backlog)."""
+    mark = Watermark.objects.filter(name=NAME).values_list("at", flat=True).first()
+    since = _start(mark)
+    if since is None:
+        return Event.objects.count()
+    return Event.objects.filter(occurred_at__gte=since).count()

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -53,6 +54,7 @@ class Command(BaseCommand):
     def handle(self, *args, addr, workers, threads, no_collectstatic, access_log, **options):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        _share_metrics()
         if options["usage_worker"]:
             # Same process group: Ctrl-C in the terminal stops both.
             subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "10"])  # noqa: S603
@@ -89,3 +91,17 @@ class Command(BaseCommand):
         if access_log:
             argv += ["--access-logfile", "-"]
         os.execvp(argv[0], argv)  # noqa: S606 - replace this process with gunicorn
+
+
+def _share_metrics() -> None:
+    """gunicorn's workers write their request metrics to one directory, which /metrics
+    adds up (prometheus_client's multiprocess mode); emptied at each start, as that mode
+    asks, so a restarted server does not count its predecessor's requests."""
+    from django.conf import settings
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(settings.MASTHEAD_HOME / "metrics")
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
