@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from masthead.ops.heartbeat import STALE_AFTER, beat
+from masthead.ops.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +50,13 @@ def test_a_cache_that_does_not_answer_makes_the_site_not_ready(client, settings)
     assert response.status_code == 503
     cache = response.json()["checks"]["cache"]
     assert cache["ok"] is False and "Error" in cache["detail"]
+
+
+def test_staff_see_the_workers_and_may_retire_one(admin_client):
+    beat("render_pdfs")
+    page = admin_client.get("/admin/ops/workerheartbeat/")
+    assert page.status_code == 200 and "render_pdfs" in page.content.decode()
+    assert admin_client.get("/admin/ops/workerheartbeat/add/").status_code == 403
+    response = admin_client.post("/admin/ops/workerheartbeat/render_pdfs/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not WorkerHeartbeat.objects.exists()
