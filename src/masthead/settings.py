@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "masthead.discovery",
     "masthead.alerts",
     "masthead.ops",
+    "masthead.staff",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "masthead.staff.context.AuditMiddleware",
     "masthead.commerce.middleware.CartBadgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -1,6 +1,5 @@
 """Staff-only access views: KBART holdings per institution."""
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,9 +7,10 @@ from django.utils import timezone
 from masthead.access.holdings import holdings_for
 from masthead.access.kbart import file_name, kbart
 from masthead.access.models import Institution
+from masthead.staff.services import staff_permission_required
 
 
-@staff_member_required
+@staff_permission_required("access.view_institution")
 def kbart_file(request, institution_id: int):
     institution = get_object_or_404(Institution, pk=institution_id)
     today = timezone.now().date()

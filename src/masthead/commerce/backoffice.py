@@ -1,7 +1,6 @@
 """Staff sales pages: sales per month, orders, one order with its refund button."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -11,10 +10,12 @@ from masthead.commerce import services
 from masthead.commerce.models import Order, OrderStatus
 from masthead.commerce.providers import ProviderError
 from masthead.commerce.sales import monthly_sales
+from masthead.staff.services import area_required
+from masthead.staff.signals import audited
 
 
 @never_cache
-@staff_member_required
+@area_required("sales")
 def overview(request):
     status = request.GET.get("status", "")
     orders = Order.objects.select_related("user").order_by("-created_at")
@@ -31,7 +32,7 @@ def overview(request):
 
 
 @never_cache
-@staff_member_required
+@area_required("sales")
 def order_detail(request, public_id):
     order = get_object_or_404(Order.objects.select_related("seller", "user"), public_id=public_id)
     context = {
@@ -45,11 +46,12 @@ def order_detail(request, public_id):
 
 
 @require_POST
-@staff_member_required
+@area_required("sales")
 def refund(request, public_id):
     order = get_object_or_404(Order, public_id=public_id)
     try:
-        services.refund(order)
+        with audited(order, "status", "ended_at"):  # refund() updates without a save
+            services.refund(order)
     except ProviderError as error:
         messages.error(request, f"Not refunded: {error}")
     else:

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from masthead.access.models import Institution
 from masthead.catalog.models import Article, Journal
+from masthead.staff.services import area_required
 from masthead.usage import charts, monthly
 from masthead.usage.models import SushiCredential
 from masthead.usage.months import last_of_month, month_key, months
@@ -188,7 +188,7 @@ def _period_query(first: date, last: date, customer: Customer) -> str:
 
 
 @never_cache
-@staff_member_required
+@area_required("usage")
 def overview(request: HttpRequest) -> HttpResponse:
     try:
         first, last = _period(request)
@@ -266,7 +266,7 @@ def _charted(request: HttpRequest, name: str, chart_id: str, **scope) -> dict:
 
 
 @never_cache
-@staff_member_required
+@area_required("usage")
 def journal_usage(request: HttpRequest, code: str) -> HttpResponse:
     journal = get_object_or_404(Journal, code=code)
     try:
@@ -292,7 +292,7 @@ def journal_usage(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
-@staff_member_required
+@area_required("usage")
 def article_usage(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("journal"), pk=pk)
     try:
@@ -429,7 +429,7 @@ def report_table(report: dict, months: list[str]) -> dict:
 
 
 @never_cache
-@staff_member_required
+@area_required("usage")
 def report(request: HttpRequest) -> HttpResponse:
     try:
         req, report_id, customer, first, last = _report_request(request)
@@ -480,7 +480,7 @@ def _download(request: HttpRequest, extension: str, content_type: str, text) -> 
 
 
 @never_cache
-@staff_member_required
+@area_required("usage")
 def report_json(request: HttpRequest) -> HttpResponse:
     return _download(
         request, "json", "application/json", lambda report: json.dumps(report, indent=2)
@@ -488,6 +488,6 @@ def report_json(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@staff_member_required
+@area_required("usage")
 def report_tsv(request: HttpRequest) -> HttpResponse:
     return _download(request, "tsv", "text/tab-separated-values; charset=utf-8", to_tsv)
