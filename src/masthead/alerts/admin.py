@@ -3,21 +3,11 @@
 from django.contrib import admin
 
 from masthead.alerts.models import AnnouncedIssue, Delivery, Subscription
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from masthead.read_only_admin import ReadOnlyAdmin
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadOnly):
+class SubscriptionAdmin(ReadOnlyAdmin):
     list_display = ("user", "kind", "journal", "article", "created_at")
     list_select_related = ("user", "journal", "article")
     list_filter = (("journal", admin.EmptyFieldListFilter), "created_at")
@@ -26,7 +16,7 @@ class SubscriptionAdmin(ReadOnly):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnly):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ("subscription", "issue", "citing_doi", "planned_at", "sent_at", "attempts")
     list_select_related = (
         "subscription__user",
@@ -40,7 +30,7 @@ class DeliveryAdmin(ReadOnly):
 
 
 @admin.register(AnnouncedIssue)
-class AnnouncedIssueAdmin(ReadOnly):
+class AnnouncedIssueAdmin(ReadOnlyAdmin):
     list_display = ("issue", "out_at", "mailed")
     list_select_related = ("issue__journal",)
     list_filter = ("mailed",)

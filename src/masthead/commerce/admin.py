@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from masthead.commerce.models import Notification, Offer, Order, OrderLine, Payment, Seller, TaxRate
+from masthead.read_only_admin import ReadOnlyAdmin
 
 
 @admin.register(Offer)
@@ -39,21 +40,10 @@ class OrderLineInline(admin.TabularInline):
     readonly_fields = [f.name for f in OrderLine._meta.fields]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Orders, payments and notifications are records: changed only by services.py."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
+    """Orders, payments and notifications are records: changed only by services.py."""
+
     list_display = (
         "public_id",
         "created_at",

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from masthead.read_only_admin import ReadOnlyAdmin
 from masthead.staff.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "username", "action", "content_type", "object_repr")
     list_filter = ("action", "content_type", "user", "at")
     date_hierarchy = "at"
@@ -24,12 +25,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "after",
     )
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
