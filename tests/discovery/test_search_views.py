@@ -56,6 +56,16 @@ def test_results(client, write, journal):
     assert html.index("Permafrost thaw") < html.index("Permafrost carbon")  # 2023 before 2021
 
 
+def test_full_text_words_show_only_where_every_reader_may_read_them(client, write):
+    body = "<p>The permafrost samples were sealed in glacial boreholes for a decade.</p>"
+    write(title="Open ice", is_open_access=True, body_html=body)
+    write(title="Paywalled ice", body_html=body)
+    response, html = page(client, q="boreholes")
+    assert "2 results for" in html  # both found: the full text is searched
+    assert html.count("<mark>boreholes</mark>") == 1  # but quoted from the open one only
+    assert html.count("sealed in glacial") == 1
+
+
 def test_search_this_journal_and_narrowing(client, write, journal):
     other = Journal.objects.create(publisher=journal.publisher, code="ice", title="Ice Letters")
     write(title="Permafrost here")

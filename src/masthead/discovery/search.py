@@ -219,7 +219,7 @@ def _hits(c: Criteria, rows: list[tuple]) -> list[Hit]:
     articles = articles.only(
         *("id", "doi", "title", "title_html", "published_online", "is_open_access"),
         *("article_type", "abstracts", "journal__title", "journal__code"),
-        *("journal__is_open_access", "issue__year"),
+        *("is_free_to_read", "journal__is_open_access", "issue__year"),
     )
     by_id = {a.pk: a for a in articles}
     names: dict[int, list[str]] = {}
@@ -262,9 +262,14 @@ def _hit(article: Article, score: float, names: list[str], snippet) -> Hit:
 
 
 def _snippet_html(article: Article, snippet: tuple[str, str] | None) -> str:
+    """The abstract's words around the hits; words of the full text only where every
+    reader may read it (open access or free, as `access.decision` reads the article): a
+    result list is not a way round the access decision."""
     if snippet is not None:
         abstract, body = snippet
-        chosen = body if MARK_START in body and MARK_START not in abstract else abstract
+        open_to_all = article.is_open_access or article.is_free_to_read
+        body_only = MARK_START in body and MARK_START not in abstract
+        chosen = body if body_only and open_to_all else abstract
         return highlight_html(chosen)
     abstract = article.main_abstract
     text = plain_text(abstract["html"]) if abstract else ""
