@@ -97,3 +97,10 @@ def test_no_question_no_answer(api, indexed):
         "previous": None,
         "results": [],
     }
+
+
+def test_the_described_length_is_the_length_sent(client):
+    """The description says 500 characters at most: 500 and a space is refused, as any
+    client generated from the description expects; spaces around words still search."""
+    assert client.get("/api/v1/search", {"author": "a" * 500 + " "}).status_code == 400
+    assert client.get("/api/v1/search", {"author": " Surname0 "}).status_code == 200

@@ -26,9 +26,12 @@ INVALID_CURSOR = "Invalid cursor"
 
 
 def _text(help_text: str, max_length: int = 500) -> serializers.CharField:
+    # Not trimmed here: the length the description promises is the length sent (search
+    # itself ignores the spaces around words).
     return serializers.CharField(
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         max_length=max_length,
         validators=[NO_CONTROL_CHARACTERS],
         help_text=help_text,
