@@ -258,9 +258,15 @@ class Contributor(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.collab and not self.surname:
-            return self.collab
-        return " ".join(p for p in (self.given_names, self.surname, self.suffix) if p)
+        return display_name(self.given_names, self.surname, self.suffix, self.collab)
+
+
+def display_name(given_names: str, surname: str, suffix: str, collab: str) -> str:
+    """A contributor's name as pages show it ("Given Surname Jr"), or a group's name; for
+    code that reads the columns without the model (search)."""
+    if collab and not surname:
+        return collab
+    return " ".join(p for p in (given_names, surname, suffix) if p)
 
 
 class Reference(models.Model):

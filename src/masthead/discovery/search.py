@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.catalog.models import Article, Contributor, Journal
+from masthead.catalog.models import Article, Contributor, Journal, display_name
 from masthead.citations.page import byline
 from masthead.discovery import search_postgres, search_sqlite
 from masthead.discovery.search_filters import (
@@ -36,7 +36,6 @@ from masthead.discovery.search_filters import (
     criteria,
     where,
 )
-from masthead.discovery.search_index import author_name
 from masthead.discovery.search_query import (
     MARK_START,
     QueryError,
@@ -229,7 +228,7 @@ def _hits(c: Criteria, rows: list[tuple]) -> list[Hit]:
     for article_id, *parts in authors.values_list(
         "article_id", "given_names", "surname", "suffix", "collab"
     ):
-        names.setdefault(article_id, []).append(author_name(*parts))
+        names.setdefault(article_id, []).append(display_name(*parts))
     snippets = backend().snippets(c, ids) if c.has_text else {}
     hits = []
     for pk, score, _ in rows:

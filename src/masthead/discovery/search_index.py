@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from masthead.catalog.models import display_name
 from masthead.discovery.search_query import strip_markers
 from masthead.related.documents import plain_text
 
@@ -50,13 +51,6 @@ class IndexSummary:
         return (
             f"{self.indexed:,} articles indexed, {self.removed:,} removed in {self.seconds:.1f} s"
         )
-
-
-def author_name(given_names: str, surname: str, suffix: str, collab: str) -> str:
-    """As `Contributor.display_name` shows it (a group's name when there is no surname)."""
-    if collab and not surname:
-        return collab
-    return " ".join(p for p in (given_names, surname, suffix) if p)
 
 
 def document_fields(
@@ -82,7 +76,7 @@ def build_documents(ids: list[int], article_model, contributor_model, document_m
     for article_id, *parts in authors.order_by("article_id", "position").values_list(
         *AUTHOR_COLUMNS
     ):
-        names.setdefault(article_id, []).append(author_name(*parts))
+        names.setdefault(article_id, []).append(display_name(*parts))
     return [
         document_model(
             article_id=pk,
