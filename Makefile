@@ -34,7 +34,7 @@ demo: system-deps install
 	$(MASTHEAD) migrate --noinput
 	$(MASTHEAD) load_demo
 	@echo "Serving the demo press on http://127.0.0.1:8000/"
-	$(MASTHEAD) serve --addr 127.0.0.1:8000 --usage-worker --reconcile-orders --pdf-worker --citations-worker --related-worker --alerts-worker
+	$(MASTHEAD) serve --addr 127.0.0.1:8000 --worker
 
 serve: install
 	$(MASTHEAD) serve --addr 127.0.0.1:8000

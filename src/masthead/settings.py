@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "masthead.alerts",
     "masthead.ops",
     "masthead.staff",
+    "masthead.jobs",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,12 @@ MASTHEAD_METRICS_ALLOW = [
     for n in os.environ.get("MASTHEAD_METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",")
     if n.strip()
 ]
+
+# Background jobs (masthead.jobs): Django's task API, kept in the database, run by
+# `masthead worker`. A job whose worker stopped mid-job is taken again once its lease
+# (renewed every second while it runs) has run out.
+TASKS = {"default": {"BACKEND": "masthead.jobs.backend.DatabaseBackend"}}
+MASTHEAD_JOB_LEASE_SECONDS = float(os.environ.get("MASTHEAD_JOB_LEASE_SECONDS", "120"))
 
 # Logs: every line carries the request id (masthead.ops.request_log). "json" gives one JSON
 # object per line, and one line per request, for a log collector; "text" is for people.

@@ -3,7 +3,7 @@
 Subscribing: `subscribe`, `unsubscribe` (a signed-in reader, by id), `unsubscribe_named`
 (whoever holds an e-mail's signed link).
 
-The job, `send_alerts` (`masthead send_alerts [--loop SECONDS]`), in three steps:
+The job, `masthead send_alerts` (the worker runs it every minute), in three steps:
 
 1. New issues. An issue is out once it has a visible article (`Article.objects.visible()`:
    published, embargo over). The first run ever records every issue already out in

@@ -1,4 +1,4 @@
-"""Worker heartbeats: each worker loop says it is alive once per pass."""
+"""Worker heartbeats: `masthead worker` says it is alive every 30 seconds."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from masthead.ops.models import WorkerHeartbeat
 
-# A worker that has not beaten for this long is taken as stopped. The slowest loop
-# (citations, every 300 s) beats at least this often.
+# A worker that has not beaten for this long is taken as stopped.
 STALE_AFTER = dt.timedelta(minutes=10)
 
 

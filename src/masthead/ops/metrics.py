@@ -49,6 +49,7 @@ class BacklogCollector:
         jobs.add_metric(["send_alerts"], alerts_due())
         jobs.add_metric(["process_usage_days"], len(pending_days()))
         yield jobs
+        yield _job_queue()
         yield GaugeMetricFamily(
             "masthead_usage_events_backlog",
             "Usage events not yet counted in the Views numbers.",
@@ -63,6 +64,19 @@ class BacklogCollector:
         for name, beat_at in WorkerHeartbeat.objects.values_list("name", "beat_at"):
             beats.add_metric([name], (now - beat_at).total_seconds())
         yield beats
+
+
+def _job_queue() -> GaugeMetricFamily:
+    from masthead.jobs.metrics import queue_depth
+
+    depth = GaugeMetricFamily(
+        "masthead_job_queue_depth",
+        "Background jobs by state: due and waiting, running, failed in the last hour.",
+        labels=["state"],
+    )
+    for state, count in queue_depth().items():
+        depth.add_metric([state], count)
+    return depth
 
 
 def exposition() -> bytes:

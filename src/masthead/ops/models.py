@@ -4,7 +4,7 @@ from django.db import models
 
 
 class WorkerHeartbeat(models.Model):
-    """One row per worker loop (`process_usage`, `render_pdfs`, ...), touched every pass.
+    """One row per kind of worker (`worker`: `masthead worker`), touched every 30 seconds.
 
     Readiness and `masthead check` read it: a worker whose beat is old has stopped, and
     the jobs it runs (usage counts, PDFs, alerts) silently pile up.

@@ -2,7 +2,8 @@
 
 `rebuild()` computes every published article's lists (the nightly job); `update_due()`
 only those of articles that are new, changed or whose curation changed (`built_version`
-is not their version), within a minute of publication (`masthead build_related --loop`).
+is not their version), within a minute of publication (the worker runs
+`build_related --daily-full` every minute).
 Both load the whole corpus's text and citation structure, because an article's neighbours
 can be anywhere in it, and write through `related.store`, which applies the curation.
 

@@ -30,7 +30,10 @@ def tfidf_matrix(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
         token_pattern=WORD_PATTERN,
         dtype=np.float32,
     )
-    matrix = vectorizer.fit_transform(texts).tocsr()
+    try:
+        matrix = vectorizer.fit_transform(texts).tocsr()
+    except ValueError:  # no word to go on (no articles, or only stop words): no neighbours
+        return sp.csr_matrix((len(texts), 0), dtype=np.float32), np.array([], dtype=object)
     matrix.sort_indices()
     return matrix, vectorizer.get_feature_names_out()
 

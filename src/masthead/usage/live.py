@@ -1,6 +1,6 @@
 """The Views count between rollups: raw events folded into LiveViews every few seconds.
 
-The usage worker (`process_usage --loop`) calls `fold()` on every pass. A fold takes the
+The worker runs `process_usage` every ten seconds, which calls `fold()`. A fold takes the
 raw events from where the last one stopped up to `LAG` ago, counts them with the same code
 as the day's processing (robots out, double-clicks out, with the next 30 seconds as a
 lookahead so a click is only counted once no repeat can follow it), and adds each

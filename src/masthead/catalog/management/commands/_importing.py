@@ -10,6 +10,22 @@ from masthead.discovery import search_index
 from masthead.jats.model import ArticleRecord, SourceError
 
 
+def add_background_option(parser) -> None:
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="queue the import as a job for `masthead worker` and return at once",
+    )
+
+
+def enqueue_import(command: BaseCommand, name: str, *args: str) -> None:
+    """Queue `masthead <name> <args> --quiet` for the worker; say the job's id."""
+    from masthead.jobs.services import enqueue_command
+
+    job = enqueue_command(name, *args, "--quiet")
+    command.stdout.write(f"queued job {job.id}")
+
+
 def run_import(
     command: BaseCommand,
     importer: Importer,

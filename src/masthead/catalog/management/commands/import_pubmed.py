@@ -2,7 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from masthead.catalog.management.commands._importing import run_import
+from masthead.catalog.management.commands._importing import (
+    add_background_option,
+    enqueue_import,
+    run_import,
+)
 from masthead.catalog.models import Publisher
 from masthead.catalog.services import Importer
 from masthead.jats.model import SourceError
@@ -22,10 +26,17 @@ class Command(BaseCommand):
         parser.add_argument("--publisher", help="publisher name for journals created here")
         parser.add_argument("--limit", type=int, default=0, help="import at most N records")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        add_background_option(parser)
 
-    def handle(self, *args, file, mint_doi_prefix, publisher, limit, quiet, **options):
+    def handle(self, *args, file, mint_doi_prefix, publisher, limit, quiet, background, **options):
         if not file.exists():
             raise CommandError(f"{file}: no such file")
+        if background:
+            options = {"--mint-doi-prefix": mint_doi_prefix, "--publisher": publisher}
+            options["--limit"] = str(limit) if limit else ""
+            flags = [part for flag, value in options.items() if value for part in (flag, value)]
+            enqueue_import(self, "import_pubmed", str(file.resolve()), *flags)
+            return
         owner = Publisher.objects.get_or_create(name=publisher)[0] if publisher else None
         importer = Importer(publisher=owner, mint_doi_prefix=mint_doi_prefix)
         try:

@@ -2,7 +2,6 @@
 links for members who want them, and the results of pending DOI deposits."""
 
 import logging
-import time
 
 from django.core.management.base import BaseCommand
 
@@ -10,7 +9,6 @@ from masthead.citations.cited_by import crossref_client, refresh_cited_by
 from masthead.citations.corpus import refresh_corpus
 from masthead.citations.crossref import CrossrefError
 from masthead.citations.deposit import check_results
-from masthead.ops.heartbeat import beat
 
 log = logging.getLogger(__name__)
 
@@ -19,36 +17,21 @@ class Command(BaseCommand):
     help = "Refresh who cites our articles (corpus and Crossref) and check deposit results."
 
     def add_arguments(self, parser):
-        parser.add_argument("--loop", type=int, default=0, help="repeat every N seconds")
-        parser.add_argument(
-            "--crossref-every",
-            type=int,
-            default=6 * 3600,
-            help="with --loop: ask Crossref at most this often (seconds)",
-        )
         parser.add_argument("--force", action="store_true", help="re-match even if unchanged")
         parser.add_argument("--no-crossref", action="store_true", help="only our own corpus")
 
-    def handle(self, *args, loop, crossref_every, force, no_crossref, **options):
-        last_crossref = 0.0
-        while True:
-            corpus = refresh_corpus(force=force)
-            if corpus.skipped:
-                self.stdout.write("corpus: unchanged since the last run")
-            else:
-                self.stdout.write(
-                    f"corpus: {corpus.references} references of {corpus.articles} articles, "
-                    f"{corpus.matched} cite a hosted article; {corpus.added} citations added, "
-                    f"{corpus.removed} removed"
-                )
-            if not no_crossref and time.monotonic() - last_crossref >= crossref_every:
-                last_crossref = time.monotonic()
-                self._crossref()
-            if not loop:
-                return
-            force = False
-            beat("refresh_citations")
-            time.sleep(loop)
+    def handle(self, *args, force, no_crossref, **options):
+        corpus = refresh_corpus(force=force)
+        if corpus.skipped:
+            self.stdout.write("corpus: unchanged since the last run")
+        else:
+            self.stdout.write(
+                f"corpus: {corpus.references} references of {corpus.articles} articles, "
+                f"{corpus.matched} cite a hosted article; {corpus.added} citations added, "
+                f"{corpus.removed} removed"
+            )
+        if not no_crossref:
+            self._crossref()
 
     def _crossref(self) -> None:
         client = crossref_client()

@@ -1,11 +1,8 @@
 """`masthead render_pdfs`: the PDFs the full text needs, rendered after imports."""
 
-import time
-
 from django.core.management.base import BaseCommand
 
 from masthead.catalog.models import Article
-from masthead.ops.heartbeat import beat
 from masthead.pdf.models import ArticlePdf
 from masthead.pdf.services import DEFAULT_TIME_LIMIT, PdfUnavailable, ensure_pdf, needs_render
 
@@ -17,17 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Re-render every generated PDF.")
         parser.add_argument("--doi", action="append", default=[], help="Only this article.")
         parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT)
-        parser.add_argument(
-            "--loop", type=float, metavar="SECONDS", help="Run again every SECONDS (a worker)."
-        )
 
     def handle(self, *args, **options):
-        while True:
-            self.run_once(options)
-            if not options["loop"]:
-                return
-            beat("render_pdfs")
-            time.sleep(options["loop"])
+        self.run_once(options)
 
     def run_once(self, options) -> dict[str, int]:
         articles = Article.objects.exclude(body_html="").select_related("journal", "issue")

@@ -21,57 +21,18 @@ class Command(BaseCommand):
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument("--access-log", action="store_true", help="log every request")
         parser.add_argument(
-            "--usage-worker",
+            "--worker",
             action="store_true",
-            help="also run `process_usage --loop 10` (COUNTER rollups, Views) beside the server",
-        )
-        parser.add_argument(
-            "--pdf-worker",
-            action="store_true",
-            help="also run `render_pdfs --loop 60` (article PDFs after imports and changes)",
-        )
-        parser.add_argument(
-            "--citations-worker",
-            action="store_true",
-            help="also run `refresh_citations --loop 300` (cited-by, deposit results)",
-        )
-        parser.add_argument(
-            "--related-worker",
-            action="store_true",
-            help="also run `build_related --loop 60` (new articles' lists; all once a day)",
-        )
-        parser.add_argument(
-            "--reconcile-orders",
-            action="store_true",
-            help="also run `reconcile_orders --loop 300` (late payment notices) beside it",
-        )
-        parser.add_argument(
-            "--alerts-worker",
-            action="store_true",
-            help="also run `send_alerts --loop 60` (new-issue and citation e-mails)",
+            help="also run one `masthead worker` (background and periodic jobs) beside it",
         )
 
     def handle(self, *args, addr, workers, threads, no_collectstatic, access_log, **options):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         _share_metrics()
-        if options["usage_worker"]:
+        if options["worker"]:
             # Same process group: Ctrl-C in the terminal stops both.
-            subprocess.Popen([sys.executable, "-m", "masthead", "process_usage", "--loop", "10"])  # noqa: S603
-        if options["pdf_worker"]:
-            subprocess.Popen([sys.executable, "-m", "masthead", "render_pdfs", "--loop", "60"])  # noqa: S603
-        if options["citations_worker"]:
-            subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "masthead", "refresh_citations", "--loop", "300"]
-            )
-        if options["related_worker"]:
-            subprocess.Popen([sys.executable, "-m", "masthead", "build_related", "--loop", "60"])  # noqa: S603
-        if options["reconcile_orders"]:
-            subprocess.Popen(
-                [sys.executable, "-m", "masthead", "reconcile_orders", "--loop", "300"]
-            )  # noqa: S603
-        if options["alerts_worker"]:
-            subprocess.Popen([sys.executable, "-m", "masthead", "send_alerts", "--loop", "60"])  # noqa: S603
+            subprocess.Popen([sys.executable, "-m", "masthead", "worker"])  # noqa: S603
         argv = [
             sys.executable,
             "-m",

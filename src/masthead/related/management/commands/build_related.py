@@ -1,10 +1,7 @@
 """`masthead build_related`: compute the Related Research lists (the background job)."""
 
-import time
-
 from django.core.management.base import BaseCommand
 
-from masthead.ops.heartbeat import beat
 from masthead.related.build import (
     full_rebuild_due,
     rebuild,
@@ -12,15 +9,13 @@ from masthead.related.build import (
     update_due,
 )
 
-ALSO_READ_EVERY = 600  # seconds: new sessions reach People also read within ten minutes
-
 
 class Command(BaseCommand):
     help = (
         "Build People also read and Recommended articles. Without options: the articles "
         "that are new or changed; --full: every article; --people-also-read: People also "
-        "read alone, from the latest sessions; --loop N: every N seconds the new ones, "
-        "People also read every ten minutes, and everything once a day."
+        "read alone, from the latest sessions; --daily-full: the new and changed ones, or "
+        "everything when the last full rebuild is a day old (what the worker runs)."
     )
 
     def add_arguments(self, parser):
@@ -28,26 +23,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--people-also-read", action="store_true", help="refresh People also read only"
         )
-        parser.add_argument("--loop", type=float, metavar="SECONDS", help="run until stopped")
+        parser.add_argument(
+            "--daily-full", action="store_true", help="everything, when a day has passed"
+        )
 
-    def handle(self, *args, full, people_also_read, loop, **options):
+    def handle(self, *args, full, people_also_read, daily_full, **options):
         if people_also_read:
             self.stdout.write(f"People also read: {refresh_people_also_read()}")
             return
-        also_read_at = time.monotonic()
-        while True:
-            everything = full or (loop is not None and full_rebuild_due())
-            stats = rebuild() if everything else update_due()
-            if stats.built or loop is None:
-                kind = "Full rebuild" if everything else "New and changed"
-                self.stdout.write(f"{kind}: {stats}")
-            if loop is None:
-                return
-            if everything:
-                also_read_at = time.monotonic()
-            elif time.monotonic() - also_read_at >= ALSO_READ_EVERY:
-                self.stdout.write(f"People also read: {refresh_people_also_read()}")
-                also_read_at = time.monotonic()
-            full = False
-            beat("build_related")
-            time.sleep(loop)
+        everything = full or (daily_full and full_rebuild_due())
+        stats = rebuild() if everything else update_due()
+        kind = "Full rebuild" if everything else "New and changed"
+        self.stdout.write(f"{kind}: {stats}")

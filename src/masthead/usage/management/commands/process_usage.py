@@ -1,14 +1,12 @@
 """`masthead process_usage`: roll raw usage events up into COUNTER daily counts."""
 
 import datetime as dt
-import time
 from contextlib import suppress
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
-from masthead.ops.heartbeat import beat
 from masthead.usage import live, processing
 
 
@@ -30,30 +28,14 @@ class Command(BaseCommand):
         which = parser.add_mutually_exclusive_group()
         which.add_argument("--reprocess", metavar="YYYY-MM", type=_month, help="a whole month")
         which.add_argument("--day", metavar="YYYY-MM-DD", type=dt.date.fromisoformat)
-        parser.add_argument(
-            "--loop", metavar="SECONDS", type=float, help="keep processing, pausing between passes"
-        )
 
-    def handle(self, *args, reprocess, day, loop, **options):
-        if loop is not None and (reprocess or day):
-            raise CommandError("--loop only processes pending days")
+    def handle(self, *args, reprocess, day, **options):
         if reprocess:
             self._report(processing.reprocess_month(reprocess))
         elif day:
             self._report([processing.process_day(day)])
-        elif loop is None:
-            self._report(self._pending())
         else:
-            try:
-                while True:
-                    close_old_connections()  # a long-lived worker: reconnect when due
-                    results = self._pending()
-                    if results:
-                        self._report(results)
-                    beat("process_usage")
-                    time.sleep(loop)
-            except KeyboardInterrupt:
-                return
+            self._report(self._pending())
 
     def _pending(self):
         """Closed days into rollups, then the open day's new events into the Views count."""
