@@ -129,6 +129,12 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+# Who hears of librarians' change requests (comma-separated addresses).
+MANAGERS = [
+    ("Publisher", a.strip())
+    for a in os.environ.get("MASTHEAD_MANAGERS", "").split(",")
+    if a.strip()
+]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Masthead <noreply@localhost>")
 
 LANGUAGE_CODE = "en-gb"

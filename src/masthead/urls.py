@@ -5,6 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("back-office/usage/", include("masthead.usage.backoffice_urls")),
     path("back-office/sales/", include("masthead.commerce.backoffice_urls")),
+    path("back-office/jobs/", include("masthead.jobs.urls")),
+    path("back-office/", include("masthead.staff.urls")),
     path("api/v1/", include("masthead.api.urls")),
     path("", include("masthead.ops.urls")),
     path("", include("masthead.commerce.urls")),

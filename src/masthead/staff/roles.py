@@ -80,6 +80,7 @@ PRODUCTION_EDITOR = Role(
         "citations.crossrefmember": VIEW,
         "citations.depositbatch": ("view", "add", "change"),
         "citations.deposititem": VIEW,
+        "jobs.job": ("view", "retry"),  # imports and PDF renders are theirs
     },
 )
 
@@ -108,6 +109,8 @@ CUSTOMER_MANAGER = Role(
         "access.licence": ALL,
         "access.grant": ALL,
         "usage.sushicredential": ALL,
+        "library.institutionadministrator": ALL,  # who runs an institution's library portal
+        "library.changerequest": ("view", "change"),  # answer librarians' requests
     },
     areas=("usage",),
 )

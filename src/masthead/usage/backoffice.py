@@ -22,7 +22,8 @@ from django.views.decorators.cache import never_cache
 from masthead.access.models import Institution
 from masthead.catalog.models import Article, Journal
 from masthead.staff.services import area_required
-from masthead.usage import charts, monthly
+from masthead.usage import monthly
+from masthead.usage.dashboard import month_period, usage_chart
 from masthead.usage.models import SushiCredential
 from masthead.usage.months import last_of_month, month_key, months
 from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report
@@ -76,15 +77,11 @@ class Customer:
 
 
 def _default_period() -> tuple[date, date]:
-    today = timezone.now().date()
-    last = date(today.year, today.month, 1)
-    first = last
-    for _ in range(DEFAULT_MONTHS - 1):
-        first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-    return first, last
+    """The last DEFAULT_MONTHS months, this one included."""
+    return month_period(timezone.now().date(), DEFAULT_MONTHS)
 
 
-def _period(request: HttpRequest) -> tuple[date, date]:
+def period(request: HttpRequest) -> tuple[date, date]:
     """(first day of the begin month, first day of the end month) from ?begin=&end=."""
     default_first, default_last = _default_period()
     try:
@@ -102,7 +99,7 @@ def _period(request: HttpRequest) -> tuple[date, date]:
     return first, last
 
 
-def _customer_id(institution_id: int | None) -> str:
+def customer_id_for(institution_id: int | None) -> str:
     """The customer's SUSHI Customer_ID when it has a credential, else a local one."""
     found = (
         SushiCredential.objects.filter(institution_id=institution_id, is_active=True)
@@ -160,23 +157,6 @@ def _form_context(first: date, last: date, customer: Customer | None, report_id=
 # -- charts -----------------------------------------------------------------------------
 
 
-def _chart(title: str, series, chart_id: str) -> tuple[str, list[dict]]:
-    """The SVG of CHART_METRICS and the rows of the table beside it."""
-    months = [m for m, _ in series]
-    svg = charts.month_chart(
-        title=title,
-        months=months,
-        series=[
-            charts.Series(metric, monthly.series_values(series, metric))
-            for metric in monthly.CHART_METRICS
-        ],
-        kind="bar" if len(months) <= 24 else "line",
-        chart_id=chart_id,
-        y_label="Regular usage",
-    )
-    return svg, [{"month": m, "values": [v[k] for k in monthly.TABLE_METRICS]} for m, v in series]
-
-
 def _period_query(first: date, last: date, customer: Customer) -> str:
     return urlencode(
         {
@@ -191,7 +171,7 @@ def _period_query(first: date, last: date, customer: Customer) -> str:
 @area_required("usage")
 def overview(request: HttpRequest) -> HttpResponse:
     try:
-        first, last = _period(request)
+        first, last = period(request)
         customer = _customer(request)
         code = request.GET.get("journal", "").strip()
         journals = list(Journal.objects.order_by("title").only("pk", "code", "title"))
@@ -221,8 +201,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             last_month=last,
             metric_types=monthly.TABLE_METRICS,
         )
-        context["chart"], context["chart_rows"] = _chart(
-            f"{selected.title}: monthly usage, {customer.name}", series, "journal-chart"
+        context["chart"], context["chart_rows"] = usage_chart(
+            f"{selected.title}: monthly usage, {customer.name}", series, chart_id="journal-chart"
         )
         totals = dict(
             monthly.totals_by(
@@ -243,7 +223,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _charted(request: HttpRequest, name: str, chart_id: str, **scope) -> dict:
     """The period and customer the GET params ask for, and the monthly chart of `scope`
     (a journal_id or an item_id) for them: the context both usage pages share."""
-    first, last = _period(request)
+    first, last = period(request)
     customer = _customer(request)
     series = monthly.monthly_series(
         institution_id=customer.institution_id,
@@ -252,7 +232,9 @@ def _charted(request: HttpRequest, name: str, chart_id: str, **scope) -> dict:
         metric_types=monthly.TABLE_METRICS,
         **scope,
     )
-    chart, chart_rows = _chart(f"{name}: monthly usage, {customer.name}", series, chart_id)
+    chart, chart_rows = usage_chart(
+        f"{name}: monthly usage, {customer.name}", series, chart_id=chart_id
+    )
     return {
         "first": first,
         "last": last,
@@ -311,14 +293,14 @@ def article_usage(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_request(request: HttpRequest):
     """(ReportRequest, report id, customer, first month, last month) from the GET params."""
     report_id = _report_id(request)
-    first, last = _period(request)
+    first, last = period(request)
     customer = _customer(request)
     req = ReportRequest(
         report_id=report_id,
         begin=first,
         end=last_of_month(last),
         institution_id=customer.institution_id,
-        customer_id=_customer_id(customer.institution_id),
+        customer_id=customer_id_for(customer.institution_id),
         institution_name=customer.name,
         filters={},
         attributes_to_show=MASTER_ATTRIBUTES.get(report_id, ()),

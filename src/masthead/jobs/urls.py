@@ -1,0 +1,12 @@
+"""The jobs page, mounted at back-office/jobs/ (namespace "jobs")."""
+
+from django.urls import path
+
+from masthead.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("<str:job_id>/retry", views.retry, name="retry"),
+]
