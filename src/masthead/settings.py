@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "masthead.related",
     "masthead.discovery",
     "masthead.alerts",
+    "masthead.library",
     "masthead.ops",
     "masthead.staff",
     "masthead.jobs",

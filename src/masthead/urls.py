@@ -8,6 +8,7 @@ urlpatterns = [
     path("back-office/jobs/", include("masthead.jobs.urls")),
     path("back-office/", include("masthead.staff.urls")),
     path("api/v1/", include("masthead.api.urls")),
+    path("library/", include("masthead.library.urls")),
     path("", include("masthead.ops.urls")),
     path("", include("masthead.commerce.urls")),
     path("", include("masthead.usage.urls")),

@@ -1,4 +1,4 @@
-"""Staff-only access views: KBART holdings per institution."""
+"""KBART holdings per institution: for staff here, for librarians in the library portal."""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -10,9 +10,8 @@ from masthead.access.models import Institution
 from masthead.staff.services import staff_permission_required
 
 
-@staff_permission_required("access.view_institution")
-def kbart_file(request, institution_id: int):
-    institution = get_object_or_404(Institution, pk=institution_id)
+def kbart_response(institution: Institution) -> HttpResponse:
+    """The institution's holdings today as a KBART file to download."""
     today = timezone.now().date()
     response = HttpResponse(
         kbart(holdings_for(institution, today)),
@@ -21,3 +20,8 @@ def kbart_file(request, institution_id: int):
     name = file_name("Masthead", institution.name, "Holdings", today)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@staff_permission_required("access.view_institution")
+def kbart_file(request, institution_id: int):
+    return kbart_response(get_object_or_404(Institution, pk=institution_id))
