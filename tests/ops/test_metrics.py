@@ -68,6 +68,20 @@ def test_backlogs_and_heartbeats_are_read_from_the_database(client, make_article
     assert 90 <= age < 600
 
 
+def test_the_job_queue_is_in_the_scrape(client):
+    from masthead.jobs.services import enqueue_command
+    from masthead.jobs.worker import Worker
+
+    enqueue_command("import_jats", "/nonexistent.xml", max_attempts=1)
+    Worker().run_one()  # fails
+    enqueue_command("reconcile_orders")
+    enqueue_command("send_alerts")
+    found = scrape(client)
+    assert found[("masthead_job_queue_depth", (("state", "waiting"),))] == 2
+    assert found[("masthead_job_queue_depth", (("state", "running"),))] == 0
+    assert found[("masthead_job_queue_depth", (("state", "failed_last_hour"),))] == 1
+
+
 def test_only_the_allowed_addresses_may_scrape(client, settings):
     settings.MASTHEAD_METRICS_ALLOW = ["10.0.0.0/8"]
     assert client.get("/metrics").status_code == 404
