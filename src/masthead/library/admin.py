@@ -37,15 +37,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         "answer",
         "answered_at",
     )
-    readonly_fields = (
-        "institution",
-        "requested_by",
-        "created_at",
-        "kind",
-        "text",
-        "proposed_range",
-        "answered_at",
-    )
+    readonly_fields = tuple(f for f in fields if f not in ("status", "answer"))
 
     def has_add_permission(self, request):
         return False  # librarians file requests on the portal

@@ -20,7 +20,7 @@ from masthead.library import services
 from masthead.library.forms import ChangeRequestForm
 from masthead.library.portal import librarian_required
 from masthead.usage import backoffice, monthly
-from masthead.usage.dashboard import usage_chart
+from masthead.usage.dashboard import monthly_chart
 from masthead.usage.months import last_of_month, month_key
 from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report, supported_reports
 from masthead.usage.tabular import to_tsv
@@ -103,14 +103,12 @@ def usage(request: HttpRequest, institution) -> HttpResponse:
         first, last = backoffice.period(request)
     except backoffice.BadParameter as error:
         return _bad_request(request, institution, str(error))
-    series = monthly.monthly_series(
+    chart, chart_rows = monthly_chart(
+        f"{institution.name}: monthly usage",
+        "library-chart",
+        first,
+        last,
         institution_id=institution.pk,
-        first_month=first,
-        last_month=last,
-        metric_types=monthly.TABLE_METRICS,
-    )
-    chart, chart_rows = usage_chart(
-        f"{institution.name}: monthly usage", series, chart_id="library-chart"
     )
     totals = monthly.totals_by(
         "title_id", institution_id=institution.pk, first_month=first, last_month=last

@@ -23,7 +23,7 @@ from masthead.access.models import Institution
 from masthead.catalog.models import Article, Journal
 from masthead.staff.services import area_required
 from masthead.usage import monthly
-from masthead.usage.dashboard import month_period, usage_chart
+from masthead.usage.dashboard import month_period, monthly_chart, usage_chart
 from masthead.usage.models import SushiCredential
 from masthead.usage.months import last_of_month, month_key, months
 from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report
@@ -225,15 +225,13 @@ def _charted(request: HttpRequest, name: str, chart_id: str, **scope) -> dict:
     (a journal_id or an item_id) for them: the context both usage pages share."""
     first, last = period(request)
     customer = _customer(request)
-    series = monthly.monthly_series(
+    chart, chart_rows = monthly_chart(
+        f"{name}: monthly usage, {customer.name}",
+        chart_id,
+        first,
+        last,
         institution_id=customer.institution_id,
-        first_month=first,
-        last_month=last,
-        metric_types=monthly.TABLE_METRICS,
         **scope,
-    )
-    chart, chart_rows = usage_chart(
-        f"{name}: monthly usage, {customer.name}", series, chart_id=chart_id
     )
     return {
         "first": first,

@@ -68,6 +68,21 @@ def usage_chart(
     return svg, rows
 
 
+def monthly_chart(
+    title: str, chart_id: str, first_month: date, last_month: date, *, institution_id=None, **scope
+) -> tuple[str, list[dict]]:
+    """The usage chart and table of one customer (None: The World) over a period, for all
+    journals or one `journal_id` or `item_id`. One query."""
+    series = monthly.monthly_series(
+        institution_id=institution_id,
+        first_month=first_month,
+        last_month=last_month,
+        metric_types=monthly.TABLE_METRICS,
+        **scope,
+    )
+    return usage_chart(title, series, chart_id=chart_id)
+
+
 def platform_chart(first_month: date, last_month: date) -> tuple[str, list[dict]]:
     """All journals, all usage ("The World"): Total_Item_Requests and
     Unique_Item_Investigations per month. One query."""
