@@ -5,7 +5,7 @@ MASTHEAD := $(VENV)/bin/masthead
 export MASTHEAD_HOME ?= $(CURDIR)/var
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install system-deps demo serve test test-sqlite test-postgres lint format bench clean
+.PHONY: install system-deps demo serve test test-sqlite test-postgres test-production lint format bench clean
 
 # Debian packages: xmlsec1 signs and checks SAML messages; chromium runs the browser tests.
 DEBIAN_PACKAGES := xmlsec1 chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -40,14 +40,14 @@ serve: install
 	$(MASTHEAD) serve --addr 127.0.0.1:8000
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests tests_production bench
+	$(VENV)/bin/ruff format --check src tests tests_production bench
 
 format: install
-	$(VENV)/bin/ruff format src tests bench
-	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests tests_production bench
+	$(VENV)/bin/ruff check --fix src tests tests_production bench
 
-test: lint test-sqlite test-postgres
+test: lint test-sqlite test-postgres test-production
 
 # The real PubMed baseline (fetched once into var/cache) feeds the PubMed parser's test.
 test-sqlite: install
@@ -74,6 +74,13 @@ bench: install
 	$(PY) bench/search.py
 	$(PY) bench/oai.py
 	$(PY) bench/api.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) var
+
+# The production stack on loopback (gunicorn with several workers, the job worker,
+# PostgreSQL, Redis) smoke-tested over HTTP; skipped, saying why, when PostgreSQL or Redis
+# do not answer.
+test-production: install
+	$(PY) -m pytest tests_production -p no:cacheprovider

@@ -76,10 +76,24 @@ def test_worker_once_runs_the_due_schedule_and_stops():
     assert f"{len(outcomes)} job(s) run" in said
     assert outcomes == {
         name: Status.SUCCESSFUL
-        for name in ("usage", "pdfs", "related", "alerts", "orders", "citations", "prune")
+        for name in ("usage", "pdfs", "related", "alerts", "orders", "citations", "search")
+        + ("prune",)
     }
 
 
 def test_recommendations_build_on_an_empty_catalogue_without_failing():
     # A fresh install runs this every minute before anything is imported.
     assert "Full rebuild" in run("build_related", "--daily-full")
+
+
+def test_rerunning_an_interrupted_import_indexes_what_the_first_run_left_unindexed(tmp_path):
+    from masthead.discovery.models import SearchDocument
+
+    path = tmp_path / "pubmed.xml"
+    path.write_text(PUBMED)
+    run("import_pubmed", str(path), "--mint-doi-prefix", "10.5555")
+    SearchDocument.objects.all().delete()  # as if the first run was killed before its batch ended
+    assert "0 imported, 0 updated, 2 unchanged" in run(
+        "import_pubmed", str(path), "--mint-doi-prefix", "10.5555"
+    )
+    assert SearchDocument.objects.count() == 2

@@ -37,7 +37,7 @@ def test_a_slow_run_is_not_piled_up_and_the_next_slot_comes_after_it_finishes():
     assert enqueue_due(NOW + dt.timedelta(seconds=30), usage) == []  # still waiting
     Job.objects.filter(pk=job.pk).update(status=Status.SUCCESSFUL, finished_at=NOW)
     [following] = enqueue_due(NOW + dt.timedelta(seconds=30), usage)
-    assert following.schedule_key != job.schedule_key and following.max_attempts == 1
+    assert following.schedule_key != job.schedule_key and following.max_attempts == 2
 
 
 def test_a_command_with_two_schedules_runs_one_at_a_time():

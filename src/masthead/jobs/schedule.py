@@ -54,5 +54,6 @@ SCHEDULE = (
     Periodic(
         "crossref", 6 * _H, "refresh_citations", why="Crossref cited-by links, deposit results"
     ),
+    Periodic("search", 5 * _M, "search_index", why="index what a crash left unindexed"),
     Periodic("prune", _H, "prune_jobs", why="forget old finished jobs"),
 )

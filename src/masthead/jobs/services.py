@@ -49,7 +49,9 @@ def enqueue_due(now=None, schedule: tuple[Periodic, ...] = SCHEDULE) -> list[Job
             continue
         try:
             with transaction.atomic():
-                job = enqueue_command(periodic.command, *periodic.args, max_attempts=1)
+                # Two attempts: a run lost with its worker, or failed on a passing
+                # hiccup, runs again soon; the next slot waits for it.
+                job = enqueue_command(periodic.command, *periodic.args, max_attempts=2)
                 job.schedule_key = key
                 job.save(update_fields=["schedule_key"])
         except IntegrityError:

@@ -42,6 +42,9 @@ def run_import(
         search_index.batch(),
     ):  # the search index is written once, at the end
         importer.import_all(items, summary, progress=lambda _: bar.update(1))
+    # Articles an earlier, interrupted run of this import wrote but never indexed (its
+    # batch did not end) are "unchanged" now: index whatever is missing or stale.
+    search_index.refresh()
     command.stdout.write(f"{summary}")
     for reason in summary.rejections:
         command.stdout.write(f"rejected: {reason}")
