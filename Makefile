@@ -74,6 +74,7 @@ bench: install
 	$(PY) bench/search.py
 	$(PY) bench/oai.py
 	$(PY) bench/api.py
+	$(PY) bench/jobs.py
 	$(PY) bench/load.py
 
 clean:
