@@ -30,6 +30,7 @@ from masthead.ops.heartbeat import beat
 
 log = logging.getLogger("masthead.jobs")
 HEARTBEAT_EVERY = 30.0  # seconds; ops.heartbeat.STALE_AFTER is far longer
+QUIET_BELOW = 1.0  # seconds: a periodic job that found nothing to do is not logged
 
 
 def lease() -> dt.timedelta:
@@ -51,7 +52,9 @@ class Worker:
         job = queue.claim(self.id, lease())
         if job is None:
             return None
-        self._say(f"start   {job.name} (job {job.id}, attempt {job.attempts})")
+        periodic = bool(job.schedule_key)  # every few seconds: said only when it mattered
+        if not periodic:
+            self._say(f"start   {job.name} (job {job.id}, attempt {job.attempts})")
         started = time.monotonic()
         try:
             value = task_of(job).call(*job.args, **job.kwargs)
@@ -65,7 +68,9 @@ class Worker:
         else:
             output = value if isinstance(value, str) else ""
             queue.finish(job, value, output=output)
-            self._say(f"done    {job.name} in {time.monotonic() - started:.1f} s")
+            seconds = time.monotonic() - started
+            if not periodic or seconds >= QUIET_BELOW:
+                self._say(f"done    {job.name} in {seconds:.1f} s")
         finally:
             close_old_connections()
         job.refresh_from_db()
