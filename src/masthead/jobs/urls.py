@@ -8,5 +8,6 @@ app_name = "jobs"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("import", views.upload_import, name="import"),
     path("<str:job_id>/retry", views.retry, name="retry"),
 ]

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 
 from masthead.access.redirects import same_site_path
 from masthead.jobs import queue
+from masthead.jobs.forms import ImportForm
+from masthead.jobs.imports import UploadRefused, queue_upload
 from masthead.jobs.models import Job
 from masthead.jobs.panel import panel
 from masthead.staff.services import staff_permission_required
@@ -17,7 +19,24 @@ from masthead.staff.signals import audited
 @never_cache
 @staff_permission_required("jobs.view_job")
 def overview(request):
-    return render(request, "jobs/overview.html", {"panel": panel()})
+    return render(request, "jobs/overview.html", {"panel": panel(), "form": ImportForm()})
+
+
+@require_POST
+@staff_permission_required("catalog.add_article")
+def upload_import(request):
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        journal = form.cleaned_data["journal"]
+        try:
+            job = queue_upload(form.cleaned_data["file"], journal.code if journal else None)
+        except UploadRefused as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, f"{job.name}: queued; its result shows below.")
+            return redirect("jobs:overview")
+    context = {"panel": panel(), "form": form}
+    return render(request, "jobs/overview.html", context, status=400)
 
 
 @require_POST
