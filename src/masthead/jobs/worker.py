@@ -19,7 +19,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks.utils import get_exception_traceback, get_module_path
 
@@ -31,6 +31,13 @@ from masthead.ops.heartbeat import beat
 log = logging.getLogger("masthead.jobs")
 HEARTBEAT_EVERY = 30.0  # seconds; ops.heartbeat.STALE_AFTER is far longer
 QUIET_BELOW = 1.0  # seconds: a periodic job that found nothing to do is not logged
+
+
+def _reconnect_if_due() -> None:
+    """Between jobs, drop a connection that broke or outlived CONN_MAX_AGE (as Django does
+    between requests). Not inside a transaction: a caller's (a test's) would be closed."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def lease() -> dt.timedelta:
@@ -48,7 +55,7 @@ class Worker:
 
     def run_one(self) -> Job | None:
         """Claim and run one due job; the finished row, or None when nothing was due."""
-        close_old_connections()
+        _reconnect_if_due()
         job = queue.claim(self.id, lease())
         if job is None:
             return None
@@ -72,7 +79,7 @@ class Worker:
             if not periodic or seconds >= QUIET_BELOW:
                 self._say(f"done    {job.name} in {seconds:.1f} s")
         finally:
-            close_old_connections()
+            _reconnect_if_due()
         job.refresh_from_db()
         return job
 
@@ -88,7 +95,7 @@ class Worker:
         self._say(f"worker {self.id}: {self.threads} runner(s)")
         last_beat = 0.0
         while not self.stopping.is_set():
-            close_old_connections()
+            _reconnect_if_due()
             try:
                 if self.schedule:
                     services.enqueue_due()
