@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from masthead.commerce import services
 from masthead.commerce.models import Order, OrderStatus
 from masthead.commerce.providers import ProviderError
-from masthead.commerce.sales import monthly_sales
+from masthead.commerce.sales import recent_sales
 from masthead.staff.services import area_required
 from masthead.staff.signals import audited
 
@@ -23,7 +23,7 @@ def overview(request):
         orders = orders.filter(status=status)
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
     context = {
-        "months": monthly_sales(),
+        "months": recent_sales(),
         "page": page,
         "status": status,
         "statuses": OrderStatus.choices,

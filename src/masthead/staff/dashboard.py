@@ -24,7 +24,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from masthead.citations import dashboard as citations_dashboard
-from masthead.commerce import dashboard as sales_dashboard
+from masthead.commerce import sales
 from masthead.jobs.panel import panel as jobs_panel
 from masthead.staff.roles import AREAS
 from masthead.usage import dashboard as usage_dashboard
@@ -70,8 +70,8 @@ def _usage(first, last) -> dict:
 
 
 def _sales(first, last) -> dict:
-    months = sales_dashboard.sales_by_month(first, last)
-    return {"sales_months": months, "sales_totals": sales_dashboard.totals_by_currency(months)}
+    months = sales.sales_by_month(first, last)
+    return {"sales_months": months, "sales_totals": sales.totals_by_currency(months)}
 
 
 @never_cache

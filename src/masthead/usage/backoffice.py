@@ -23,9 +23,9 @@ from masthead.access.models import Institution
 from masthead.catalog.models import Article, Journal
 from masthead.staff.services import area_required
 from masthead.usage import monthly
-from masthead.usage.dashboard import month_period, monthly_chart, usage_chart
+from masthead.usage.dashboard import monthly_chart, usage_chart
 from masthead.usage.models import SushiCredential
-from masthead.usage.months import last_of_month, month_key, months
+from masthead.usage.months import last_of_month, month_key, month_period, months
 from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report
 from masthead.usage.tabular import to_tsv
 

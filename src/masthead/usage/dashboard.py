@@ -3,8 +3,8 @@ most requested articles and the institutions turned away most (the sales leads).
 
 Everything is read from the daily rollups (`DailyUsage`), never from raw events, in a fixed
 number of queries whatever the traffic. Regular usage only, as on the usage back office's
-charts: TDM stays in the COUNTER reports, apart. `month_period` and `usage_chart` are the
-pieces the usage back office's own pages share with the dashboard.
+charts: TDM stays in the COUNTER reports, apart. `usage_chart` and `monthly_chart` are the
+pieces the usage back office's own pages and the library portal share with the dashboard.
 """
 
 from __future__ import annotations
@@ -18,24 +18,12 @@ from masthead.access.models import Institution
 from masthead.catalog.models import Article, Journal
 from masthead.usage import charts, counter, monthly
 from masthead.usage.models import DailyUsage
-from masthead.usage.months import first_of_month, last_of_month, previous_month
+from masthead.usage.months import first_of_month, last_of_month, month_period, previous_month
 
 DASHBOARD_METRICS = (counter.TOTAL_ITEM_REQUESTS, counter.UNIQUE_ITEM_INVESTIGATIONS)
 DENIAL_METRICS = (counter.NO_LICENSE, counter.LIMIT_EXCEEDED)
 CLOSED_MONTHS = 12
 TOP = 10
-
-
-def month_period(last_month: date, count: int) -> tuple[date, date]:
-    """(first day of the first month, first day of `last_month`): `count` months ending
-    with `last_month`, both included."""
-    if count < 1:
-        raise ValueError(f"a period has at least one month, not {count}")
-    last = first_of_month(last_month)
-    first = last
-    for _ in range(count - 1):
-        first = previous_month(first)
-    return first, last
 
 
 def closed_months(today: date, count: int = CLOSED_MONTHS) -> tuple[date, date]:

@@ -31,3 +31,15 @@ def months(begin: date, end: date) -> list[str]:
         out.append(month_key(current))
         current = next_month(current)
     return out
+
+
+def month_period(last_month: date, count: int) -> tuple[date, date]:
+    """(first day of the first month, first day of `last_month`): `count` months ending
+    with `last_month`, both included."""
+    if count < 1:
+        raise ValueError(f"a period has at least one month, not {count}")
+    last = first_of_month(last_month)
+    first = last
+    for _ in range(count - 1):
+        first = previous_month(first)
+    return first, last
