@@ -7,8 +7,6 @@ KBART, monthly rollups and charts, COUNTER reports), and state changes are in se
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,9 +19,8 @@ from masthead.library.forms import ChangeRequestForm
 from masthead.library.portal import librarian_required
 from masthead.usage import backoffice, monthly
 from masthead.usage.dashboard import monthly_chart
-from masthead.usage.months import last_of_month, month_key
-from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report, supported_reports
-from masthead.usage.tabular import to_tsv
+from masthead.usage.months import month_key
+from masthead.usage.reports import supported_reports
 
 RECENT_REQUESTS = 20
 
@@ -140,37 +137,19 @@ def usage(request: HttpRequest, institution) -> HttpResponse:
     return render(request, "library/usage.html", context)
 
 
-def _report(request: HttpRequest, institution, extension: str, content_type: str, text):
+def _report(request: HttpRequest, institution, extension: str) -> HttpResponse:
     """A COUNTER report of this institution's usage, whatever else the request names."""
-    report_id = request.GET.get("report", "").strip().lower()
-    if report_id not in REPORT_IDS:
-        return _bad_request(request, institution, f"Report: {report_id[:20]!r} is not offered.")
     try:
-        first, last = backoffice.period(request)
+        return backoffice.report_attachment(request, _customer(institution), extension)
     except backoffice.BadParameter as error:
         return _bad_request(request, institution, str(error))
-    req = ReportRequest(
-        report_id=report_id,
-        begin=first,
-        end=last_of_month(last),
-        institution_id=institution.pk,
-        customer_id=backoffice.customer_id_for(institution.pk),
-        institution_name=institution.name,
-        attributes_to_show=backoffice.MASTER_ATTRIBUTES.get(report_id, ()),
-    )
-    response = HttpResponse(text(build_report(req)), content_type=content_type)
-    name = backoffice.file_name(report_id, first, last, extension)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @librarian_required
 def report_json(request: HttpRequest, institution) -> HttpResponse:
-    return _report(
-        request, institution, "json", "application/json", lambda r: json.dumps(r, indent=2)
-    )
+    return _report(request, institution, "json")
 
 
 @librarian_required
 def report_tsv(request: HttpRequest, institution) -> HttpResponse:
-    return _report(request, institution, "tsv", "text/tab-separated-values; charset=utf-8", to_tsv)
+    return _report(request, institution, "tsv")

@@ -288,11 +288,11 @@ def article_usage(request: HttpRequest, pk: int) -> HttpResponse:
 # -- COUNTER reports --------------------------------------------------------------------
 
 
-def _report_request(request: HttpRequest):
-    """(ReportRequest, report id, customer, first month, last month) from the GET params."""
+def report_request(request: HttpRequest, customer: Customer):
+    """(ReportRequest, report id, customer, first month, last month): the report and
+    period the GET params ask for, of `customer` (the library portal forces its own)."""
     report_id = _report_id(request)
     first, last = period(request)
-    customer = _customer(request)
     req = ReportRequest(
         report_id=report_id,
         begin=first,
@@ -412,7 +412,7 @@ def report_table(report: dict, months: list[str]) -> dict:
 @area_required("usage")
 def report(request: HttpRequest) -> HttpResponse:
     try:
-        req, report_id, customer, first, last = _report_request(request)
+        req, report_id, customer, first, last = report_request(request, _customer(request))
     except BadParameter as error:
         return _bad_request(request, error)
     built = build_report(req)
@@ -446,12 +446,18 @@ def file_name(report_id: str, first: date, last: date, extension: str) -> str:
     return f"{report_id.upper()}_{month_key(first)}_{month_key(last)}.{extension}"
 
 
-def _download(request: HttpRequest, extension: str, content_type: str, text) -> HttpResponse:
-    """The report the GET params ask for, as an attachment in one of COUNTER's forms."""
-    try:
-        req, report_id, _, first, last = _report_request(request)
-    except BadParameter as error:
-        return _bad_request(request, error)
+# COUNTER's two forms of a report: (content type, the text of a built report).
+DOWNLOADS = {
+    "json": ("application/json", lambda report: json.dumps(report, indent=2)),
+    "tsv": ("text/tab-separated-values; charset=utf-8", to_tsv),
+}
+
+
+def report_attachment(request: HttpRequest, customer: Customer, extension: str) -> HttpResponse:
+    """The report the GET params ask for, of `customer`, as an attachment in one of
+    COUNTER's forms (raises BadParameter)."""
+    req, report_id, _, first, last = report_request(request, customer)
+    content_type, text = DOWNLOADS[extension]
     response = HttpResponse(text(build_report(req)), content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{file_name(report_id, first, last, extension)}"'
@@ -459,15 +465,20 @@ def _download(request: HttpRequest, extension: str, content_type: str, text) -> 
     return response
 
 
+def _download(request: HttpRequest, extension: str) -> HttpResponse:
+    try:
+        return report_attachment(request, _customer(request), extension)
+    except BadParameter as error:
+        return _bad_request(request, error)
+
+
 @never_cache
 @area_required("usage")
 def report_json(request: HttpRequest) -> HttpResponse:
-    return _download(
-        request, "json", "application/json", lambda report: json.dumps(report, indent=2)
-    )
+    return _download(request, "json")
 
 
 @never_cache
 @area_required("usage")
 def report_tsv(request: HttpRequest) -> HttpResponse:
-    return _download(request, "tsv", "text/tab-separated-values; charset=utf-8", to_tsv)
+    return _download(request, "tsv")
