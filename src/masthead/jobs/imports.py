@@ -1,8 +1,8 @@
 """Imports uploaded in the back office: kept under MASTHEAD_HOME/imports, run by the worker.
 
-The file is saved first and the job enqueued after, in one transaction with nothing else:
-a worker on another host reads it from the shared MASTHEAD_HOME, as the web processes
-write PDFs and figures there.
+The file is recognised before anything is saved, then saved, then its job enqueued; a
+worker on another host reads it from the shared MASTHEAD_HOME, where the web processes
+write PDFs and figures too.
 """
 
 from __future__ import annotations

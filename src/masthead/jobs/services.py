@@ -13,14 +13,17 @@ from masthead.jobs.tasks import run_command
 RUN_COMMAND = run_command.module_path
 
 
-def enqueue_command(name: str, *args: str, max_attempts: int | None = None) -> Job:
-    """Queue `masthead <name> <args>` for the worker; the job row is returned."""
+def enqueue_command(
+    name: str, *args: str, max_attempts: int | None = None, schedule_key: str | None = None
+) -> Job:
+    """Queue `masthead <name> <args>` for the worker; the job row is returned. The task API
+    knows nothing of attempts or schedule slots, so they are set on the row it wrote."""
     result = run_command.enqueue(name, *args)
-    job = Job.objects.get(pk=result.id)
-    if max_attempts is not None:
-        job.max_attempts = max_attempts
-        job.save(update_fields=["max_attempts"])
-    return job
+    extra = {"max_attempts": max_attempts, "schedule_key": schedule_key}
+    extra = {field: value for field, value in extra.items() if value is not None}
+    if extra:
+        Job.objects.filter(pk=result.id).update(**extra)
+    return Job.objects.get(pk=result.id)
 
 
 def enqueue_due(now=None, schedule: tuple[Periodic, ...] = SCHEDULE) -> list[Job]:
@@ -51,9 +54,9 @@ def enqueue_due(now=None, schedule: tuple[Periodic, ...] = SCHEDULE) -> list[Job
             with transaction.atomic():
                 # Two attempts: a run lost with its worker, or failed on a passing
                 # hiccup, runs again soon; the next slot waits for it.
-                job = enqueue_command(periodic.command, *periodic.args, max_attempts=2)
-                job.schedule_key = key
-                job.save(update_fields=["schedule_key"])
+                job = enqueue_command(
+                    periodic.command, *periodic.args, max_attempts=2, schedule_key=key
+                )
         except IntegrityError:
             continue  # another worker enqueued this slot first
         queued.append(job)
