@@ -13,10 +13,6 @@ imports, and the failures with their retry buttons (`masthead.jobs.panel`).
 
 from __future__ import annotations
 
-import functools
-
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,6 +23,7 @@ from masthead.citations import dashboard as citations_dashboard
 from masthead.commerce import sales
 from masthead.jobs.panel import panel as jobs_panel
 from masthead.staff.roles import AREAS
+from masthead.staff.services import staff_permission_required
 from masthead.usage import dashboard as usage_dashboard
 from masthead.usage.months import month_key
 
@@ -41,18 +38,6 @@ SECTIONS = {
 def sections_of(user) -> frozenset[str]:
     """The dashboard sections `user` may see."""
     return frozenset(name for name, permission in SECTIONS.items() if user.has_perm(permission))
-
-
-def any_section_required(view):
-    """Like staff.services.staff_permission_required, for any one of SECTIONS' permissions."""
-
-    @functools.wraps(view)
-    def checked(request, *args, **kwargs):
-        if not sections_of(request.user):
-            raise PermissionDenied("Your role includes none of the dashboard's sections.")
-        return view(request, *args, **kwargs)
-
-    return staff_member_required(checked)
 
 
 def _usage(first, last) -> dict:
@@ -75,7 +60,7 @@ def _sales(first, last) -> dict:
 
 
 @never_cache
-@any_section_required
+@staff_permission_required(*SECTIONS.values())
 def dashboard(request: HttpRequest) -> HttpResponse:
     sections = sections_of(request.user)
     first, last = usage_dashboard.closed_months(timezone.now().date())

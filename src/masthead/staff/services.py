@@ -55,15 +55,15 @@ def sync_roles() -> dict[str, list[str]]:
     return missing
 
 
-def staff_permission_required(permission: str):
-    """Guard a staff view: staff holding `permission` get in; other staff get 403;
+def staff_permission_required(*permissions: str):
+    """Guard a staff view: staff holding one of `permissions` get in; other staff get 403;
     readers and anonymous visitors go to the admin login, as staff_member_required does."""
 
     def decorator(view):
         @functools.wraps(view)
         def checked(request, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied(f"Your role does not include {permission}.")
+            if not any(request.user.has_perm(p) for p in permissions):
+                raise PermissionDenied(f"Your role includes none of {', '.join(permissions)}.")
             return view(request, *args, **kwargs)
 
         return staff_member_required(checked)
