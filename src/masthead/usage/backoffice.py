@@ -23,7 +23,7 @@ from masthead.access.models import Institution
 from masthead.catalog.models import Article, Journal
 from masthead.staff.services import area_required
 from masthead.usage import monthly
-from masthead.usage.dashboard import monthly_chart, usage_chart
+from masthead.usage.dashboard import monthly_chart, ranked_articles, usage_chart
 from masthead.usage.models import SushiCredential
 from masthead.usage.months import last_of_month, month_key, month_period, months
 from masthead.usage.reports import REPORT_IDS, ReportRequest, build_report
@@ -253,19 +253,16 @@ def journal_usage(request: HttpRequest, code: str) -> HttpResponse:
         context = _charted(request, journal.title, "journal-chart", journal_id=journal.pk)
     except BadParameter as error:
         return _bad_request(request, error)
-    top = monthly.totals_by(
-        "item_id",
+    top = ranked_articles(
+        context["first"],
+        context["last"],
+        TOP_ARTICLES,
         journal_id=journal.pk,
         institution_id=context["customer"].institution_id,
-        first_month=context["first"],
-        last_month=context["last"],
-        limit=TOP_ARTICLES,
     )
-    articles = Article.objects.filter(pk__in=[pk for pk, _ in top]).only("pk", "title", "doi")
-    by_pk = {a.pk: a for a in articles}
     rows = [
-        {"pk": pk, "article": by_pk.get(pk), "values": [values[m] for m in monthly.TABLE_METRICS]}
-        for pk, values in top
+        {"pk": pk, "article": article, "values": [values[m] for m in monthly.TABLE_METRICS]}
+        for pk, article, values in top
     ]
     context.update(journal=journal, rows=rows)
     return render(request, "usage/journal.html", context)

@@ -93,17 +93,27 @@ class ArticleUsage:
     values: tuple[int, ...]  # DASHBOARD_METRICS order
 
 
-def top_articles(first_month: date, last_month: date, limit: int = TOP) -> list[ArticleUsage]:
-    """The most requested articles of the period, all journals, in the order the usage
-    back office ranks them. Two queries (the totals, the articles)."""
-    top = monthly.totals_by("item_id", first_month=first_month, last_month=last_month, limit=limit)
+def ranked_articles(
+    first_month: date, last_month: date, limit: int, **scope
+) -> list[tuple[int, Article | None, dict[str, int]]]:
+    """(pk, article or None if deleted since, metric -> count) of the most used articles
+    of the period in `scope` (journal_id, institution_id), ranked as the usage back office
+    ranks them. Two queries (the totals, the articles)."""
+    top = monthly.totals_by(
+        "item_id", first_month=first_month, last_month=last_month, limit=limit, **scope
+    )
     articles = (
         Article.objects.filter(pk__in=[pk for pk, _ in top]).only("pk", "title", "doi").order_by()
     )
     by_pk = {a.pk: a for a in articles}
+    return [(pk, by_pk.get(pk), values) for pk, values in top]
+
+
+def top_articles(first_month: date, last_month: date, limit: int = TOP) -> list[ArticleUsage]:
+    """The most requested articles of the period, all journals."""
     return [
-        ArticleUsage(pk, by_pk.get(pk), tuple(values[m] for m in DASHBOARD_METRICS))
-        for pk, values in top
+        ArticleUsage(pk, article, tuple(values[m] for m in DASHBOARD_METRICS))
+        for pk, article, values in ranked_articles(first_month, last_month, limit)
     ]
 
 
