@@ -34,3 +34,18 @@ def test_readers_cannot_see_the_sales_pages(client, seller, make_article):
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_refunded_order_is_counted_apart_as_on_the_dashboard(
+    client, admin_client, seller, make_article
+):
+    from lxml import html
+
+    from masthead.commerce.models import OrderStatus
+
+    buy(client, make_article(), country="DE")
+    Order.objects.update(status=OrderStatus.REFUNDED)
+    page = admin_client.get(reverse("sales_admin:overview")).content
+    [row] = html.fromstring(page).xpath('//section[@aria-labelledby="months-heading"]//tbody/tr')
+    cells = [" ".join(c.text_content().split()) for c in row.xpath("td")]
+    assert cells == ["USD", "0", "USD 0.00", "USD 0.00", "USD 0.00", "1 (USD 56.71)"]
